@@ -1,0 +1,43 @@
+/** The shape of a CLI command: its help, its flags, and a lazily loaded implementation. */
+
+import type { HomePaths } from "../home.ts";
+import type { Registry } from "../providers/registry.ts";
+import type { OptionSpec, ParsedArgs } from "./args.ts";
+import type { Output } from "./output.ts";
+
+/** The flags every command sees. */
+export interface GlobalFlags {
+  readonly json: boolean;
+  readonly verbose: boolean;
+}
+
+/** What a running command gets. */
+export interface Context {
+  readonly args: ParsedArgs;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly paths: HomePaths;
+  readonly out: Output;
+  readonly flags: GlobalFlags;
+  /** The provider registry, loaded on first use and reported once. */
+  registry(): Promise<Registry>;
+}
+
+/** A command's implementation; returns the exit code. */
+export interface CommandModule {
+  run(ctx: Context): Promise<number>;
+}
+
+/** A command's help and flags, cheap to hold; `load` imports the code only when it runs. */
+export interface CommandSpec {
+  /** One word, or two for a group (`providers validate`). */
+  readonly name: string;
+  readonly summary: string;
+  /** Arguments after the name, as shown in usage. */
+  readonly synopsis: string;
+  readonly description?: string;
+  readonly options: Readonly<Record<string, OptionSpec>>;
+  readonly positionals: { readonly min: number; readonly max: number };
+  /** Takes a command to run after `--`. */
+  readonly passthrough?: boolean;
+  readonly load: () => Promise<CommandModule>;
+}

@@ -1,0 +1,33 @@
+/** `authsome providers validate FILE`: every problem of a provider file, with its JSON path. */
+
+import { AuthsomeError } from "../../errors.ts";
+import { checkProviderText } from "../../providers/registry.ts";
+import type { Context } from "../command.ts";
+import { EXIT } from "../exit_codes.ts";
+import { formatProblem } from "../problems.ts";
+
+/** Runs the command. */
+export async function run(ctx: Context): Promise<number> {
+  const file = ctx.args.positionals[0];
+  let text: string;
+  try {
+    text = await Deno.readTextFile(file);
+  } catch (error) {
+    throw new AuthsomeError("not_found", `Cannot read "${file}": ${(error as Error).message}`);
+  }
+  const result = checkProviderText(text);
+  if (ctx.flags.json) {
+    ctx.out.json(
+      result.ok
+        ? { file, valid: true, problems: [] }
+        : { file, valid: false, problems: result.problems },
+    );
+  } else if (result.ok) {
+    const { definition, routes } = result.provider;
+    ctx.out.line(`${file}: valid provider "${definition.name}" with ${routes.length} route(s)`);
+  } else {
+    for (const problem of result.problems) ctx.out.line(formatProblem(file, problem));
+    ctx.out.note(`${result.problems.length} problem(s) in ${file}`);
+  }
+  return result.ok ? EXIT.ok : EXIT.error;
+}

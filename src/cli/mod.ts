@@ -1,0 +1,120 @@
+/**
+ * The command line: finds the command, parses its flags, loads its code,
+ * runs it, and turns any error into a message and an exit code. The only
+ * place, with the command modules, that prints.
+ */
+
+import config from "../../deno.json" with { type: "json" };
+import { AuthsomeError, isAuthsomeError } from "../errors.ts";
+import { homePaths } from "../home.ts";
+import { loadRegistry, type Registry } from "../providers/registry.ts";
+import { closest } from "../suggest.ts";
+import { formatProblem } from "./problems.ts";
+import { parseCommandArgs, usage } from "./args.ts";
+import type { Context } from "./command.ts";
+import { COMMANDS } from "./commands.ts";
+import { EXIT, exitCodeFor } from "./exit_codes.ts";
+import { commandHelp, programHelp, usageLine } from "./help.ts";
+import { type Output, processOutput, wantsColor } from "./output.ts";
+
+/** The version line printed by `--version`. */
+export function versionLine(): string {
+  return `authsome ${config.version} (deno ${Deno.version.deno}, ${Deno.build.target})`;
+}
+
+const GROUPS = new Set(
+  COMMANDS.filter((c) => c.name.includes(" ")).map((c) => c.name.split(" ")[0]),
+);
+
+/** Splits argv into the leading global flags, the command's words, and the rest. */
+function findCommand(
+  argv: readonly string[],
+): { name?: string; before: string[]; after: string[] } {
+  const index = argv.findIndex((arg) => !arg.startsWith("-"));
+  if (index === -1 || argv.slice(0, index).includes("--")) return { before: [...argv], after: [] };
+  const word = argv[index];
+  const sub = argv[index + 1];
+  const twoWords = GROUPS.has(word) && sub !== undefined && !sub.startsWith("-");
+  return {
+    name: twoWords ? `${word} ${sub}` : word,
+    before: argv.slice(0, index),
+    after: argv.slice(index + (twoWords ? 2 : 1)),
+  };
+}
+
+function reportBroken(out: Output, registry: Registry): Registry {
+  for (const { file, problems } of registry.broken) {
+    out.warn(`skipped provider file "${file}":`);
+    for (const problem of problems) out.note(`  ${formatProblem(file, problem)}`);
+  }
+  return registry;
+}
+
+function renderError(out: Output, error: AuthsomeError, json: boolean): void {
+  if (json) {
+    out.json({ error: { code: error.code, message: error.message, hint: error.hint ?? null } });
+  } else {
+    out.error(error.message, error.hint);
+  }
+}
+
+/** Runs the CLI with `argv` and returns the exit code. */
+export async function runCli(argv: readonly string[]): Promise<number> {
+  const env = Deno.env.toObject();
+  const early = argv.slice(0, argv.includes("--") ? argv.indexOf("--") : argv.length);
+  const json = early.includes("--json");
+  const out = processOutput(wantsColor(env, early.includes("--no-color")));
+  const found = findCommand(argv);
+  const spec = COMMANDS.find((c) => c.name === found.name);
+  try {
+    if (!spec) {
+      const globals = parseCommandArgs(found.before, {});
+      if (found.name === undefined || GROUPS.has(found.name)) {
+        if (globals.values.version) return out.line(versionLine()), EXIT.ok;
+        out.line(programHelp(COMMANDS));
+        return globals.values.help ? EXIT.ok : EXIT.usage;
+      }
+      const guess = closest(found.name, [...COMMANDS.map((c) => c.name), ...GROUPS]);
+      throw usage(
+        `Unknown command "${found.name}"${guess ? `; did you mean "${guess}"?` : ""}`,
+        "Run: authsome --help",
+      );
+    }
+    const args = parseCommandArgs(
+      [...found.before, ...found.after],
+      spec.options,
+      spec.passthrough,
+    );
+    if (args.values.help) return out.line(commandHelp(spec)), EXIT.ok;
+    const { min, max } = spec.positionals;
+    if (args.positionals.length < min || args.positionals.length > max) {
+      const what = args.positionals.length < min
+        ? "Missing arguments"
+        : `Unexpected argument "${args.positionals[max]}"`;
+      throw usage(what, usageLine(spec));
+    }
+    const paths = homePaths(env);
+    let registry: Promise<Registry> | undefined;
+    const ctx: Context = {
+      args,
+      env,
+      paths,
+      out,
+      flags: { json: args.values.json === true, verbose: args.values.verbose === true },
+      registry: () =>
+        registry ??= loadRegistry(paths.providers).then((loaded) => reportBroken(out, loaded)),
+    };
+    const module = await spec.load();
+    return await module.run(ctx);
+  } catch (error) {
+    if (isAuthsomeError(error)) {
+      const hint = error.code === "usage" && spec && !error.hint ? usageLine(spec) : error.hint;
+      renderError(out, new AuthsomeError(error.code, error.message, { hint }), json);
+      return exitCodeFor(error.code);
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    renderError(out, new AuthsomeError("internal", `Unexpected error: ${message}`), json);
+    if (early.includes("--verbose") && error instanceof Error && error.stack) out.note(error.stack);
+    return EXIT.error;
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * A hidden prompt on the terminal: no echo, Ctrl-C cancels cleanly, the
+ * terminal mode is always restored.
+ */
+
+import { AuthsomeError } from "../errors.ts";
+
+const encoder = new TextEncoder();
+
+/** Reads a line from the terminal without echoing it. */
+export async function promptHidden(question: string): Promise<string> {
+  await Deno.stderr.write(encoder.encode(question));
+  Deno.stdin.setRaw(true);
+  const bytes: number[] = [];
+  const buffer = new Uint8Array(256);
+  try {
+    for (;;) {
+      const n = await Deno.stdin.read(buffer);
+      if (n === null) break;
+      for (const byte of buffer.subarray(0, n)) {
+        if (byte === 3) throw new AuthsomeError("usage", "Cancelled; nothing was stored");
+        if (byte === 4 && bytes.length === 0) {
+          throw new AuthsomeError("usage", "Cancelled; nothing was stored");
+        }
+        if (byte === 13 || byte === 10) return new TextDecoder().decode(new Uint8Array(bytes));
+        if (byte === 127 || byte === 8) bytes.pop();
+        else bytes.push(byte);
+      }
+    }
+    return new TextDecoder().decode(new Uint8Array(bytes));
+  } finally {
+    Deno.stdin.setRaw(false);
+    await Deno.stderr.write(encoder.encode("\n"));
+  }
+}

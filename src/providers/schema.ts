@@ -1,0 +1,137 @@
+/**
+ * The provider definition format, as zod schemas. Strict objects everywhere:
+ * an unknown field is an error, so a typo can never silently turn injection
+ * off. TypeScript types come from the schema through `z.infer`.
+ */
+
+import { z } from "zod";
+
+/** A provider name: used as a file name and on the command line. */
+export const providerName = z.string().regex(
+  /^[a-z0-9][a-z0-9_-]{0,63}$/,
+  "must be 1-64 lowercase letters, digits, '-' or '_', starting with a letter or digit",
+);
+
+/** A credential field name, referenced as `{name}` in templates. */
+const fieldName = z.string().regex(
+  /^[a-z][a-z0-9_]{0,63}$/,
+  "must be lowercase letters, digits and '_', starting with a letter",
+);
+
+/** An HTTP header name (RFC 9110 token). */
+const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, "must be an HTTP header name");
+
+/** An environment variable name. */
+const envName = z.string().regex(
+  /^[A-Za-z_][A-Za-z0-9_]*$/,
+  "must be an environment variable name",
+);
+
+/** A text that may name credential fields as `{field}`. */
+const template = z.string().regex(/^[^\r\n\0]*$/, "must not contain line breaks or NUL");
+
+/** An https URL, optionally with `{base_url}` templating. */
+const endpoint = z.string().refine(
+  (value) =>
+    /^(https:\/\/|\{base_url\})/.test(value) ||
+    /^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(value),
+  "must be an https:// URL or start with {base_url}",
+);
+
+/** A regular expression given as text. */
+const pattern = z.string().refine((value) => {
+  try {
+    new RegExp(value);
+    return true;
+  } catch {
+    return false;
+  }
+}, "must be a valid regular expression");
+
+/** Where the credential goes in each request. */
+export const injectionSchema = z.discriminatedUnion("type", [
+  z.strictObject({
+    type: z.literal("header"),
+    name: headerName,
+    prefix: template.optional(),
+    field: fieldName.optional(),
+  }),
+  z.strictObject({
+    type: z.literal("basic"),
+    username: template,
+    password: template,
+  }),
+  z.strictObject({
+    type: z.literal("query"),
+    name: z.string().regex(/^[A-Za-z0-9_.~-]+$/, "must be a URL query parameter name"),
+    field: fieldName.optional(),
+  }),
+]);
+
+/** An extra credential field a login asks for (user, account id, datacenter, second key). */
+export const fieldSchema = z.strictObject({
+  name: fieldName,
+  label: z.string().min(1),
+  secret: z.boolean().default(false),
+  pattern: pattern.optional(),
+  hint: z.string().optional(),
+  default: z.string().optional(),
+});
+
+/** How an API key is recognised, and what to tell a user whose key does not look right. */
+export const apiKeySchema = z.strictObject({
+  pattern: pattern.optional(),
+  hint: z.string().optional(),
+});
+
+/** The OAuth2 endpoints and settings of a provider. */
+export const oauthSchema = z.strictObject({
+  base_url: z.string().url().optional(),
+  authorization_url: endpoint.optional(),
+  token_url: endpoint.optional(),
+  device_authorization_url: endpoint.optional(),
+  revocation_url: endpoint.optional(),
+  registration_url: endpoint.optional(),
+  discovery_url: endpoint.optional(),
+  scopes: z.array(z.string().min(1)).default([]),
+  scope_separator: z.string().default(" "),
+  token_endpoint_auth_method: z.enum(["client_secret_post", "client_secret_basic", "none"])
+    .default("client_secret_post"),
+  flows: z.array(z.enum(["pkce", "device_code", "client_credentials"])).min(1).optional(),
+  client_id: z.string().optional(),
+  redirect_port: z.number().int().min(1024).max(65535).optional(),
+  dynamic_registration: z.boolean().default(false),
+});
+
+/** The fields that must never be exported. */
+const unexportable = new Set(["refresh_token", "client_secret"]);
+
+/** One provider definition, as written in a provider JSON file. */
+export const providerFileSchema = z.strictObject({
+  $schema: z.string().optional(),
+  name: providerName,
+  display_name: z.string().min(1),
+  description: z.string().optional(),
+  auth_type: z.enum(["api_key", "oauth2"]),
+  api_url: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+  host_url: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+  injection: z.union([injectionSchema, z.array(injectionSchema).min(1)]),
+  placeholders: z.array(envName).default([]),
+  fields: z.array(fieldSchema).default([]),
+  api_key: apiKeySchema.optional(),
+  oauth: oauthSchema.optional(),
+  export: z.record(envName, fieldName).default({}).refine(
+    (mapping) => Object.values(mapping).every((field) => !unexportable.has(field)),
+    "must not export refresh_token or client_secret",
+  ),
+  docs_url: z.string().url(),
+});
+
+/** A provider file as parsed, before `api_url` is compiled into routes. */
+export type ProviderFile = z.infer<typeof providerFileSchema>;
+/** One injection rule. */
+export type Injection = z.infer<typeof injectionSchema>;
+/** One extra credential field. */
+export type FieldSpec = z.infer<typeof fieldSchema>;
+/** The OAuth2 block. */
+export type OAuthSpec = z.infer<typeof oauthSchema>;

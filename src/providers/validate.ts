@@ -1,0 +1,192 @@
+/**
+ * Turns a raw provider JSON value into a checked {@linkcode ProviderFile}, or
+ * into a list of problems, each with its JSON path and, for an unknown field,
+ * the closest known one. Pure.
+ */
+
+import type { z } from "zod";
+import { AuthsomeError } from "../errors.ts";
+import { closest } from "../suggest.ts";
+import { parseApiUrl, type RouteSpec } from "./api_url.ts";
+import { type Injection, type ProviderFile, providerFileSchema } from "./schema.ts";
+
+/** One thing wrong with a provider file. */
+export interface Problem {
+  /** The JSON path, such as `injection.name` or `api_url[1]`; empty for the whole file. */
+  readonly path: string;
+  readonly message: string;
+}
+
+/** A provider file that passed every check, with its routes compiled. */
+export interface CheckedProvider {
+  readonly definition: ProviderFile;
+  readonly routes: readonly RouteSpec[];
+  readonly injections: readonly Injection[];
+}
+
+/** The outcome of checking one file. */
+export type CheckResult =
+  | { readonly ok: true; readonly provider: CheckedProvider }
+  | { readonly ok: false; readonly problems: readonly Problem[] };
+
+/** Formats a path of keys as `a.b[2].c`. */
+export function jsonPath(path: readonly PropertyKey[]): string {
+  return path.map((key, i) =>
+    typeof key === "number" ? `[${key}]` : `${i === 0 ? "" : "."}${String(key)}`
+  )
+    .join("");
+}
+
+/** Checks one provider definition. */
+export function checkProvider(raw: unknown): CheckResult {
+  const parsed = providerFileSchema.safeParse(raw);
+  const problems: Problem[] = [];
+  const routes = compileRoutes(raw as Partial<ProviderFile>, problems);
+  if (!parsed.success) {
+    const schemaProblems = parsed.error.issues.flatMap(describeIssue);
+    const seen = new Set(problems.map((p) => p.path));
+    return {
+      ok: false,
+      problems: [...schemaProblems.filter((p) => !seen.has(p.path)), ...problems],
+    };
+  }
+  const definition = parsed.data;
+  const injections = Array.isArray(definition.injection)
+    ? definition.injection
+    : [definition.injection];
+  checkReferences(definition, injections, problems);
+  return problems.length > 0
+    ? { ok: false, problems }
+    : { ok: true, provider: { definition, routes, injections } };
+}
+
+/** The field a credential's main secret is stored under, by auth type. */
+export function primaryField(definition: Pick<ProviderFile, "auth_type">): string {
+  return definition.auth_type === "oauth2" ? "access_token" : "api_key";
+}
+
+function compileRoutes(definition: Partial<ProviderFile>, problems: Problem[]): RouteSpec[] {
+  if (typeof definition !== "object" || definition === null) return [];
+  if (definition.api_url !== undefined && definition.host_url !== undefined) {
+    problems.push({ path: "host_url", message: 'use "api_url" or its alias "host_url", not both' });
+    return [];
+  }
+  const key = definition.api_url !== undefined ? "api_url" : "host_url";
+  const value = definition.api_url ?? definition.host_url;
+  if (value === undefined) {
+    problems.push({
+      path: "",
+      message: 'missing "api_url": the host(s) whose requests get the credential',
+    });
+    return [];
+  }
+  const list = Array.isArray(value) ? value : [value];
+  const routes: RouteSpec[] = [];
+  list.forEach((entry, i) => {
+    if (typeof entry !== "string") return;
+    try {
+      routes.push(parseApiUrl(entry));
+    } catch (error) {
+      if (!(error instanceof AuthsomeError)) throw error;
+      const path = Array.isArray(value) ? `${key}[${i}]` : key;
+      problems.push({
+        path,
+        message: error.hint ? `${error.message}. ${error.hint}` : error.message,
+      });
+    }
+  });
+  return routes;
+}
+
+function checkReferences(
+  definition: ProviderFile,
+  injections: readonly Injection[],
+  problems: Problem[],
+): void {
+  const known = new Set([
+    primaryField(definition),
+    ...definition.fields.map((field) => field.name),
+  ]);
+  if (definition.auth_type === "oauth2") known.add("client_id");
+  const unknownIn = (text: string) =>
+    [...text.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]).filter((f) => !known.has(f));
+  injections.forEach((injection, i) => {
+    const at = Array.isArray(definition.injection) ? `injection[${i}]` : "injection";
+    const refs = injection.type === "basic"
+      ? [...unknownIn(injection.username), ...unknownIn(injection.password)]
+      : [injection.field].filter((f): f is string => f !== undefined && !known.has(f));
+    for (const ref of refs) problems.push({ path: at, message: unknownFieldMessage(ref, known) });
+  });
+  for (const [env, field] of Object.entries(definition.export)) {
+    if (!known.has(field)) {
+      problems.push({ path: `export.${env}`, message: unknownFieldMessage(field, known) });
+    }
+  }
+  if (definition.auth_type === "oauth2" && !definition.oauth) {
+    problems.push({
+      path: "oauth",
+      message: 'auth_type "oauth2" needs an "oauth" block with its endpoints',
+    });
+  }
+  if (definition.auth_type === "api_key" && definition.oauth) {
+    problems.push({ path: "oauth", message: 'an "oauth" block needs auth_type "oauth2"' });
+  }
+}
+
+function unknownFieldMessage(field: string, known: Set<string>): string {
+  const guess = closest(field, known);
+  return `refers to unknown credential field "${field}"${
+    guess ? ` (did you mean "${guess}"?)` : ""
+  }`;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): Problem[] {
+  if (issue.code === "unrecognized_keys") {
+    const known = knownKeysAt(issue.path);
+    return issue.keys.map((key) => {
+      const guess = closest(key, known);
+      return {
+        path: jsonPath([...issue.path, key]),
+        message: `unknown field "${key}"${guess ? ` (did you mean "${guess}"?)` : ""}`,
+      };
+    });
+  }
+  return [{ path: jsonPath(issue.path), message: issue.message }];
+}
+
+interface SchemaDef {
+  type: string;
+  shape?: Record<string, { _zod: { def: SchemaDef } }>;
+  innerType?: { _zod: { def: SchemaDef } };
+  element?: { _zod: { def: SchemaDef } };
+  options?: { _zod: { def: SchemaDef } }[];
+  valueType?: { _zod: { def: SchemaDef } };
+}
+
+/** The field names the schema knows for the object at `path`. */
+function knownKeysAt(path: readonly PropertyKey[]): string[] {
+  let nodes: SchemaDef[] = [
+    (providerFileSchema as unknown as { _zod: { def: SchemaDef } })._zod.def,
+  ];
+  const expand = (defs: SchemaDef[]): SchemaDef[] =>
+    defs.flatMap((def) => {
+      if (def.innerType) return expand([def.innerType._zod.def]);
+      if (def.options) return expand(def.options.map((o) => o._zod.def));
+      return [def];
+    });
+  for (const key of path) {
+    nodes = expand(nodes).flatMap((def) => {
+      if (def.type === "object" && typeof key === "string" && def.shape?.[key]) {
+        return [def.shape[key]._zod.def];
+      }
+      if (def.type === "array" && typeof key === "number" && def.element) {
+        return [def.element._zod.def];
+      }
+      if (def.type === "record" && def.valueType) return [def.valueType._zod.def];
+      return [];
+    });
+  }
+  return expand(nodes).flatMap((def) =>
+    def.type === "object" && def.shape ? Object.keys(def.shape) : []
+  );
+}

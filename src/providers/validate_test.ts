@@ -1,0 +1,142 @@
+import assert from "node:assert/strict";
+import { checkProvider, jsonPath, type Problem } from "./validate.ts";
+
+const base = {
+  name: "acme",
+  display_name: "Acme",
+  auth_type: "api_key",
+  api_url: "api.acme.com",
+  injection: { type: "header", name: "Authorization", prefix: "Bearer " },
+  docs_url: "https://docs.acme.com/auth",
+};
+
+function problems(raw: unknown): Problem[] {
+  const result = checkProvider(raw);
+  return result.ok ? [] : [...result.problems];
+}
+
+function firstProblem(raw: unknown): string {
+  const [problem] = problems(raw);
+  assert.ok(problem, "expected a problem");
+  return `${problem.path}: ${problem.message}`;
+}
+
+Deno.test("checkProvider() accepts every documented field", () => {
+  const full = {
+    ...base,
+    $schema: "https://example.com/schema.json",
+    description: "Acme API",
+    api_url: ["api.acme.com", "https://eu.acme.com/v2", "regex:^[a-z]+\\.acme\\.io$"],
+    injection: [
+      { type: "header", name: "X-Key", field: "api_key" },
+      { type: "header", name: "X-App", field: "app_key" },
+    ],
+    placeholders: ["ACME_API_KEY"],
+    fields: [{
+      name: "app_key",
+      label: "Application key",
+      secret: true,
+      pattern: "^[a-f0-9]{40}$",
+      hint: "h",
+    }],
+    api_key: { pattern: "^ak_", hint: "Keys start with ak_" },
+    export: { ACME_API_KEY: "api_key", ACME_APP_KEY: "app_key" },
+  };
+  const result = checkProvider(full);
+  assert.ok(result.ok, JSON.stringify(!result.ok && result.problems));
+  assert.equal(result.provider.routes.length, 3);
+  assert.equal(result.provider.injections.length, 2);
+});
+
+Deno.test("checkProvider() accepts host_url as an alias of api_url", () => {
+  const { api_url: _, ...rest } = base;
+  const result = checkProvider({ ...rest, host_url: "https://api.acme.com/v1" });
+  assert.ok(result.ok);
+  assert.equal(result.provider.routes[0].pathPrefix, "/v1");
+});
+
+Deno.test("checkProvider() accepts basic and query injection and oauth2", () => {
+  const basic = {
+    ...base,
+    injection: { type: "basic", username: "{account}", password: "{api_key}" },
+    fields: [{ name: "account", label: "Account" }],
+  };
+  assert.ok(checkProvider(basic).ok);
+  assert.ok(
+    checkProvider({ ...base, injection: { type: "basic", username: "{api_key}", password: "" } })
+      .ok,
+  );
+  assert.ok(checkProvider({ ...base, injection: { type: "query", name: "api_key" } }).ok);
+  const oauth = {
+    ...base,
+    auth_type: "oauth2",
+    oauth: {
+      base_url: "https://gitlab.com",
+      token_url: "{base_url}/oauth/token",
+      scopes: ["api"],
+      flows: ["device_code"],
+    },
+    export: { TOKEN: "access_token" },
+  };
+  assert.ok(checkProvider(oauth).ok, JSON.stringify(problems(oauth)));
+});
+
+Deno.test("checkProvider() names unknown fields and the closest known one", () => {
+  const { api_url: _, ...rest } = base;
+  assert.equal(
+    firstProblem({ ...rest, api_ur1: "api.acme.com" }),
+    'api_ur1: unknown field "api_ur1" (did you mean "api_url"?)',
+  );
+  assert.equal(
+    firstProblem({ ...base, injection: { type: "header", name: "X", prefx: "Bearer " } }),
+    'injection.prefx: unknown field "prefx" (did you mean "prefix"?)',
+  );
+  assert.match(
+    firstProblem({ ...base, oauth: { tokn_url: "https://x.io/t" } }),
+    /oauth\.tokn_url: unknown field "tokn_url" \(did you mean "token_url"\?\)/,
+  );
+  assert.match(
+    firstProblem({ ...base, totally_else: 1 }),
+    /^totally_else: unknown field "totally_else"$/,
+  );
+});
+
+Deno.test("checkProvider() rejects bad values with their JSON path", () => {
+  const cases: [Record<string, unknown>, RegExp][] = [
+    [{ ...base, name: "Bad Name" }, /^name: /],
+    [{ ...base, auth_type: "password" }, /^auth_type: /],
+    [{ ...base, api_url: "http://api.acme.com" }, /^api_url: .*https/],
+    [{ ...base, api_url: ["api.acme.com", "regex:.*acme.*"] }, /^api_url\[1\]: .*look-alike/],
+    [{ ...base, host_url: "api.acme.com" }, /^host_url: use "api_url" or its alias/],
+    [{ ...base, api_url: undefined }, /missing "api_url"/],
+    [{ ...base, injection: { type: "cookie", name: "x" } }, /^injection/],
+    [{ ...base, injection: { type: "header", name: "Bad Header" } }, /^injection\.name: /],
+    [
+      { ...base, injection: { type: "header", name: "X", field: "secret_key" } },
+      /unknown credential field "secret_key"/,
+    ],
+    [
+      { ...base, injection: { type: "basic", username: "{user}", password: "{api_key}" } },
+      /unknown credential field "user"/,
+    ],
+    [{ ...base, placeholders: ["not valid"] }, /^placeholders\[0\]: /],
+    [{ ...base, export: { TOKEN: "refresh_token" } }, /refresh_token/],
+    [{ ...base, export: { TOKEN: "api_kye" } }, /did you mean "api_key"/],
+    [{ ...base, docs_url: "not a url" }, /^docs_url: /],
+    [{ ...base, auth_type: "oauth2", export: {} }, /^oauth: /],
+    [{ ...base, api_key: { pattern: "(" } }, /^api_key\.pattern: /],
+    [{ ...base, oauth: { token_url: "http://evil.com/t" } }, /^oauth\.token_url: /],
+  ];
+  for (const [raw, expected] of cases) {
+    assert.match(firstProblem(raw), expected, JSON.stringify(raw));
+  }
+});
+
+Deno.test("checkProvider() reports every problem, not just the first", () => {
+  assert.equal(problems({ ...base, name: "Bad Name", docs_url: "x", extra: 1 }).length, 3);
+});
+
+Deno.test("jsonPath() writes keys and indexes", () => {
+  assert.equal(jsonPath(["a", 2, "b"]), "a[2].b");
+  assert.equal(jsonPath([]), "");
+});

@@ -1,0 +1,57 @@
+/** Runs the real entry point, main.ts, as a subprocess with a temporary AUTHSOME_HOME. */
+
+import { fileURLToPath } from "node:url";
+
+/** The repository root. */
+export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const MAIN = `${ROOT}main.ts`;
+
+/** What a finished authsome process left. */
+export interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Options for {@linkcode authsome}. */
+export interface CliOptions {
+  readonly home?: string;
+  readonly env?: Record<string, string>;
+  readonly stdin?: string;
+}
+
+/** The argv that starts authsome (for tests that spawn it themselves). */
+export function authsomeCommand(args: readonly string[]): [string, string[]] {
+  return [Deno.execPath(), ["run", "--allow-all", "--quiet", MAIN, ...args]];
+}
+
+/** Runs `authsome ARGS` to completion. */
+export async function authsome(
+  args: readonly string[],
+  options: CliOptions = {},
+): Promise<CliResult> {
+  const [cmd, argv] = authsomeCommand(args);
+  const env: Record<string, string> = { NO_COLOR: "1", AUTHSOME_KEYRING: "none", ...options.env };
+  if (options.home) env.AUTHSOME_HOME = options.home;
+  const child = new Deno.Command(cmd, {
+    args: argv,
+    env,
+    stdin: options.stdin === undefined ? "null" : "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  if (options.stdin !== undefined) {
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(options.stdin));
+    await writer.close();
+  }
+  const out = await child.output();
+  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+}
+
+/** A temporary AUTHSOME_HOME, removed on dispose. */
+export async function tempHome(): Promise<{ path: string } & AsyncDisposable> {
+  const path = await Deno.makeTempDir({ prefix: "authsome-test-" });
+  return { path, [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }) };
+}
