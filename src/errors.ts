@@ -12,6 +12,7 @@ export type ErrorCode =
   | "auth"
   | "vault"
   | "network"
+  | "cancelled"
   | "internal";
 
 /** An error with a machine-readable code, a message and a hint naming the next step. */

@@ -11,6 +11,7 @@ export const EXIT = {
   auth: 4,
   vault: 5,
   network: 6,
+  interrupted: 130,
 } as const;
 
 /** The exit code for an error code. */
@@ -26,6 +27,8 @@ export function exitCodeFor(code: ErrorCode): number {
       return EXIT.vault;
     case "network":
       return EXIT.network;
+    case "cancelled":
+      return EXIT.interrupted;
     case "conflict":
     case "invalid":
     case "internal":

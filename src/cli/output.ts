@@ -12,7 +12,12 @@ export interface Sink {
 
 function writeAll(sink: Sink, text: string): void {
   let bytes = encoder.encode(text);
-  while (bytes.length > 0) bytes = bytes.subarray(sink.writeSync(bytes));
+  try {
+    while (bytes.length > 0) bytes = bytes.subarray(sink.writeSync(bytes));
+  } catch (error) {
+    // A reader that went away (`authsome list | head`) is not an error of ours.
+    if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
+  }
 }
 
 /** ANSI styles, or none when colour is off. */

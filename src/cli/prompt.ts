@@ -18,9 +18,8 @@ export async function promptHidden(question: string): Promise<string> {
       const n = await Deno.stdin.read(buffer);
       if (n === null) break;
       for (const byte of buffer.subarray(0, n)) {
-        if (byte === 3) throw new AuthsomeError("usage", "Cancelled; nothing was stored");
-        if (byte === 4 && bytes.length === 0) {
-          throw new AuthsomeError("usage", "Cancelled; nothing was stored");
+        if (byte === 3 || (byte === 4 && bytes.length === 0)) {
+          throw new AuthsomeError("cancelled", "Cancelled; nothing was stored");
         }
         if (byte === 13 || byte === 10) return new TextDecoder().decode(new Uint8Array(bytes));
         if (byte === 127 || byte === 8) bytes.pop();

@@ -1,0 +1,47 @@
+/** `authsome export PROVIDER`: the provider's export variables with their values, for tools that cannot use the proxy. */
+
+import { AuthsomeError } from "../../errors.ts";
+import { getProvider } from "../../providers/registry.ts";
+import { checkConnectionName, getConnection } from "../../vault/connections.ts";
+import { readVault } from "../../vault/store.ts";
+import type { Context } from "../command.ts";
+import { EXIT } from "../exit_codes.ts";
+import { EXPORT_FORMATS, type ExportFormat, formatExport } from "../export_format.ts";
+import { keyContext } from "../vault_access.ts";
+
+/** Runs the command. */
+export async function run(ctx: Context): Promise<number> {
+  const format = (ctx.args.values.format as string | undefined) ?? "env";
+  if (!EXPORT_FORMATS.includes(format as ExportFormat)) {
+    throw new AuthsomeError("usage", `Unknown format "${format}"`, {
+      hint: `Use one of: ${EXPORT_FORMATS.join(", ")}`,
+    });
+  }
+  const provider = getProvider(await ctx.registry(), ctx.args.positionals[0]);
+  const given = ctx.args.values.connection as string | undefined;
+  const { records } = await readVault(keyContext(ctx));
+  const connection = getConnection(
+    records,
+    provider.name,
+    given === undefined ? undefined : checkConnectionName(given),
+  );
+  const mapping = Object.entries(provider.definition.export);
+  if (mapping.length === 0) {
+    throw new AuthsomeError(
+      "not_found",
+      `Provider "${provider.name}" declares no export variables`,
+      {
+        hint: `Use: authsome run -- CMD`,
+      },
+    );
+  }
+  const variables = mapping.flatMap(([env, field]) => {
+    const value = connection.fields[field];
+    return value === undefined ? [] : [[env, value.reveal()] as const];
+  });
+  ctx.out.raw(formatExport(variables, format as ExportFormat));
+  ctx.out.note(
+    "note: these are live secrets; `authsome run -- CMD` keeps them out of the environment",
+  );
+  return EXIT.ok;
+}

@@ -1,0 +1,137 @@
+/**
+ * `authsome login PROVIDER`: stores an API key (or a token pasted for an
+ * OAuth2 provider) as a connection. Every input is read and checked before
+ * the vault is touched, so a bad key or Ctrl-C leaves nothing behind.
+ */
+
+import { AuthsomeError } from "../../errors.ts";
+import { getProvider, type Provider } from "../../providers/registry.ts";
+import type { FieldSpec } from "../../providers/schema.ts";
+import { primaryField } from "../../providers/validate.ts";
+import { Secret } from "../../secret.ts";
+import { closest } from "../../suggest.ts";
+import { checkConnectionName, DEFAULT_CONNECTION, putConnection } from "../../vault/connections.ts";
+import { updateVault } from "../../vault/store.ts";
+import type { Context } from "../command.ts";
+import { EXIT } from "../exit_codes.ts";
+import { promptHidden } from "../prompt.ts";
+import { readKey } from "../read_secret.ts";
+import { keyContext } from "../vault_access.ts";
+
+function checkPattern(
+  value: Secret,
+  pattern: string | undefined,
+  what: string,
+  hint?: string,
+): void {
+  if (pattern && !new RegExp(pattern).test(value.reveal())) {
+    throw new AuthsomeError("usage", `The ${what} does not look right (expected ${pattern})`, {
+      hint,
+    });
+  }
+}
+
+function parseFieldFlags(
+  flags: readonly string[],
+  specs: readonly FieldSpec[],
+): Map<string, string> {
+  const given = new Map<string, string>();
+  for (const flag of flags) {
+    const eq = flag.indexOf("=");
+    const name = eq === -1 ? flag : flag.slice(0, eq);
+    if (eq === -1) throw new AuthsomeError("usage", `--field "${flag}" needs the form name=value`);
+    if (!specs.some((spec) => spec.name === name)) {
+      const guess = closest(name, specs.map((s) => s.name));
+      const known = specs.length > 0
+        ? `its fields: ${specs.map((s) => s.name).join(", ")}`
+        : "it has no extra fields";
+      throw new AuthsomeError(
+        "usage",
+        `Unknown field "${name}"${guess ? `; did you mean "${guess}"?` : ""}`,
+        {
+          hint: `This provider takes ${known}`,
+        },
+      );
+    }
+    given.set(name, flag.slice(eq + 1));
+  }
+  return given;
+}
+
+async function readFields(ctx: Context, provider: Provider): Promise<Record<string, Secret>> {
+  const specs = provider.definition.fields;
+  const given = parseFieldFlags((ctx.args.values.field as string[] | undefined) ?? [], specs);
+  const fields: Record<string, Secret> = {};
+  for (const spec of specs) {
+    let value = given.get(spec.name);
+    if (value === undefined && Deno.stdin.isTerminal()) {
+      value = spec.secret
+        ? await promptHidden(`${spec.label}: `)
+        : prompt(`${spec.label}:`, spec.default) ?? "";
+    }
+    value ??= spec.default;
+    if (value === undefined || value === "") {
+      throw new AuthsomeError("usage", `Missing field "${spec.name}" (${spec.label})`, {
+        hint: `Give it with --field ${spec.name}=VALUE`,
+      });
+    }
+    const secret = new Secret(value);
+    checkPattern(secret, spec.pattern, spec.label, spec.hint);
+    fields[spec.name] = secret;
+  }
+  return fields;
+}
+
+/** Runs the command. */
+export async function run(ctx: Context): Promise<number> {
+  const provider = getProvider(await ctx.registry(), ctx.args.positionals[0]);
+  const def = provider.definition;
+  const name = checkConnectionName(
+    (ctx.args.values.connection as string | undefined) ?? DEFAULT_CONNECTION,
+  );
+  const flow = ctx.args.values.flow as string | undefined;
+  const fromEnv = ctx.args.values["from-env"] as string | undefined;
+  const stdin = ctx.args.values["key-stdin"] === true;
+  if (def.auth_type === "oauth2" && fromEnv === undefined && !stdin) {
+    throw new AuthsomeError(
+      "usage",
+      `OAuth2 sign-in for "${def.name}" is not available in this build`,
+      {
+        hint:
+          `Store a token you already have: authsome login ${def.name} --key-stdin (or --from-env VAR)`,
+      },
+    );
+  }
+  if (flow !== undefined && flow !== "api_key" && def.auth_type === "api_key") {
+    throw new AuthsomeError(
+      "usage",
+      `Provider "${def.name}" uses API keys; --flow ${flow} does not apply`,
+    );
+  }
+  const label = def.auth_type === "oauth2"
+    ? `${def.display_name} access token`
+    : `${def.display_name} API key`;
+  const key = await readKey({ fromEnv, stdin, env: ctx.env }, label);
+  if (def.auth_type === "api_key") {
+    checkPattern(key, def.api_key?.pattern, label, def.api_key?.hint);
+  }
+  const fields = { ...(await readFields(ctx, provider)), [primaryField(def)]: key };
+  const now = new Date().toISOString();
+  const madeDefault = await updateVault(keyContext(ctx), (records) =>
+    putConnection(records, {
+      provider: def.name,
+      name,
+      authType: def.auth_type,
+      fields,
+      createdAt: now,
+      updatedAt: now,
+    }, ctx.args.values.force === true));
+  if (ctx.flags.json) {
+    ctx.out.json({ provider: def.name, connection: name, default: madeDefault });
+  } else {
+    ctx.out.line(
+      `Logged in to ${def.display_name} as connection "${name}"${madeDefault ? " (default)" : ""}`,
+    );
+  }
+  return EXIT.ok;
+}

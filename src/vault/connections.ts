@@ -1,0 +1,180 @@
+/**
+ * Connections: named credentials of a provider, kept as vault records
+ * (`connection/PROVIDER/NAME`), and each provider's default connection
+ * (`defaults`). Pure functions over decrypted records.
+ */
+
+import { AuthsomeError } from "../errors.ts";
+import { Secret } from "../secret.ts";
+import type { Records } from "./store.ts";
+
+/** The connection name used when none is given. */
+export const DEFAULT_CONNECTION = "default";
+
+const NAME = /^[a-z0-9][a-z0-9_.-]{0,63}$/i;
+
+/** One stored credential. Secret-bearing values are {@linkcode Secret}s. */
+export interface Connection {
+  readonly provider: string;
+  readonly name: string;
+  readonly authType: "api_key" | "oauth2";
+  /** Every credential field: api_key or access_token and refresh_token, plus provider fields. */
+  readonly fields: Readonly<Record<string, Secret>>;
+  /** When the access token expires (ms since the epoch), if it does. */
+  readonly expiresAt?: number;
+  readonly scopes?: readonly string[];
+  /** Set when a refresh failed: the user must log in again. */
+  readonly needsLogin?: boolean;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** How a connection stands, as `list` shows it. */
+export type ConnectionStatus = "connected" | "expired" | "needs-login";
+
+interface StoredConnection {
+  provider: string;
+  name: string;
+  auth_type: "api_key" | "oauth2";
+  fields: Record<string, string>;
+  expires_at?: number;
+  scopes?: string[];
+  needs_login?: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The vault record name of a connection. */
+export function recordName(provider: string, name: string): string {
+  return `connection/${provider}/${name}`;
+}
+
+/** Checks a connection name given on the command line. */
+export function checkConnectionName(name: string): string {
+  if (!NAME.test(name)) {
+    throw new AuthsomeError("usage", `Invalid connection name "${name}"`, {
+      hint: "Use 1-64 letters, digits, '.', '-' or '_'",
+    });
+  }
+  return name;
+}
+
+function fromStored(stored: StoredConnection): Connection {
+  return {
+    provider: stored.provider,
+    name: stored.name,
+    authType: stored.auth_type,
+    fields: Object.fromEntries(Object.entries(stored.fields).map(([k, v]) => [k, new Secret(v)])),
+    expiresAt: stored.expires_at,
+    scopes: stored.scopes,
+    needsLogin: stored.needs_login,
+    createdAt: stored.created_at,
+    updatedAt: stored.updated_at,
+  };
+}
+
+function toStored(connection: Connection): StoredConnection {
+  return {
+    provider: connection.provider,
+    name: connection.name,
+    auth_type: connection.authType,
+    fields: Object.fromEntries(Object.entries(connection.fields).map(([k, v]) => [k, v.reveal()])),
+    expires_at: connection.expiresAt,
+    scopes: connection.scopes ? [...connection.scopes] : undefined,
+    needs_login: connection.needsLogin || undefined,
+    created_at: connection.createdAt,
+    updated_at: connection.updatedAt,
+  };
+}
+
+function defaults(records: Records): Record<string, string> {
+  return { ...(records.get("defaults") as Record<string, string> | undefined) };
+}
+
+/** Every connection, sorted by provider then name. */
+export function listConnections(records: Records): Connection[] {
+  return [...records.entries()]
+    .filter(([name]) => name.startsWith("connection/"))
+    .map(([, value]) => fromStored(value as StoredConnection))
+    .sort((a, b) => a.provider.localeCompare(b.provider) || a.name.localeCompare(b.name));
+}
+
+/** The default connection name of a provider, if it has connections. */
+export function defaultConnection(records: Records, provider: string): string | undefined {
+  return defaults(records)[provider];
+}
+
+/** The connection `name` of `provider`, or its default; a `not_found` error names what exists. */
+export function getConnection(records: Records, provider: string, name?: string): Connection {
+  const wanted = name ?? defaultConnection(records, provider) ?? DEFAULT_CONNECTION;
+  const stored = records.get(recordName(provider, wanted)) as StoredConnection | undefined;
+  if (stored) return fromStored(stored);
+  const others = listConnections(records).filter((c) => c.provider === provider).map((c) =>
+    `"${c.name}"`
+  );
+  throw new AuthsomeError("not_found", `No connection "${wanted}" for provider "${provider}"`, {
+    hint: others.length > 0
+      ? `Its connections: ${others.join(", ")}`
+      : `Log in first: authsome login ${provider}${name ? ` --connection ${name}` : ""}`,
+  });
+}
+
+/** Stores a connection; refuses to replace one unless `force`. Returns true when it became the default. */
+export function putConnection(records: Records, connection: Connection, force: boolean): boolean {
+  const key = recordName(connection.provider, connection.name);
+  if (records.has(key) && !force) {
+    throw new AuthsomeError(
+      "conflict",
+      `Provider "${connection.provider}" already has a connection "${connection.name}"`,
+      {
+        hint: `Replace it with --force, or pick another name with --connection NAME`,
+      },
+    );
+  }
+  records.set(key, toStored(connection));
+  const map = defaults(records);
+  if (map[connection.provider] !== undefined) return false;
+  map[connection.provider] = connection.name;
+  records.set("defaults", map);
+  return true;
+}
+
+/** Replaces a stored connection in place (token refresh, needs-login mark). */
+export function replaceConnection(records: Records, connection: Connection): void {
+  records.set(recordName(connection.provider, connection.name), toStored(connection));
+}
+
+/** Removes a connection; returns the provider's new default, if the default moved. */
+export function removeConnection(
+  records: Records,
+  provider: string,
+  name: string,
+): string | undefined {
+  getConnection(records, provider, name);
+  records.delete(recordName(provider, name));
+  const map = defaults(records);
+  if (map[provider] !== name) return undefined;
+  const next = listConnections(records).find((c) => c.provider === provider)?.name;
+  if (next === undefined) delete map[provider];
+  else map[provider] = next;
+  records.set("defaults", map);
+  return next;
+}
+
+/** Makes `name` the default connection of `provider`. */
+export function setDefaultConnection(records: Records, provider: string, name: string): void {
+  getConnection(records, provider, name);
+  records.set("defaults", { ...defaults(records), [provider]: name });
+}
+
+/** The status of a connection at time `now`. */
+export function connectionStatus(connection: Connection, now: number): ConnectionStatus {
+  if (connection.needsLogin) return "needs-login";
+  if (
+    connection.expiresAt !== undefined && connection.expiresAt <= now &&
+    !connection.fields.refresh_token
+  ) {
+    return "expired";
+  }
+  return "connected";
+}
