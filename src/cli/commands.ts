@@ -112,6 +112,71 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: () => import("./commands/export.ts"),
   },
   {
+    name: "run",
+    summary: "Run a command behind the proxy that injects credentials",
+    synopsis:
+      "[--connection PROVIDER=NAME]... [--upstream URL] [--upstream-ca FILE] [--resolve HOST:PORT:ADDR]...\n" +
+      "       [--connect-to HOST1:PORT1:HOST2:PORT2]... [--deny-unmatched] -- CMD ARGS...",
+    description:
+      "CMD gets HTTP(S)_PROXY with a per-run token, the CA variables and placeholder keys, never a secret.\n" +
+      "It exits with CMD's exit code, or 128+N when CMD died of signal N.",
+    options: {
+      connection: {
+        type: "string",
+        short: "c",
+        multiple: true,
+        value: "PROVIDER=NAME",
+        description: "Connection to use for a provider",
+      },
+      upstream: {
+        type: "string",
+        value: "URL",
+        description: "Send all traffic through this http:// proxy",
+      },
+      "upstream-ca": {
+        type: "string",
+        multiple: true,
+        value: "FILE",
+        description: "Also trust this CA (PEM) upstream",
+      },
+      resolve: {
+        type: "string",
+        multiple: true,
+        value: "HOST:PORT:ADDR",
+        description: "Connect to ADDR for HOST:PORT (as curl)",
+      },
+      "connect-to": {
+        type: "string",
+        multiple: true,
+        value: "H1:P1:H2:P2",
+        description: "Connect to H2:P2 for H1:P1 (as curl)",
+      },
+      "deny-unmatched": {
+        type: "boolean",
+        description: "Refuse CONNECT to hosts no provider declares",
+      },
+    },
+    positionals: { min: 0, max: 0 },
+    passthrough: true,
+    load: () => import("./commands/run.ts"),
+  },
+  {
+    name: "log",
+    summary: "Show the audit log of proxied requests",
+    synopsis: "[-n N] [--json] [--follow]",
+    options: {
+      lines: {
+        type: "string",
+        short: "n",
+        value: "N",
+        description: "How many of the last entries (default 20; 0 for all)",
+      },
+      follow: { type: "boolean", short: "f", description: "Keep printing new entries" },
+    },
+    positionals: { min: 0, max: 0 },
+    load: () => import("./commands/log.ts"),
+  },
+  {
     name: "vault rekey",
     summary: "Re-encrypt the vault under a new key, in one atomic step",
     synopsis: "[--to keyring|file|passphrase] [--passphrase-stdin]",

@@ -1,0 +1,39 @@
+/** What the proxy's connection handlers share: configuration, credentials, certificates, and where events go. */
+
+import type { AuditEntry } from "../audit/log.ts";
+import type { CredentialSource } from "../auth/credentials.ts";
+import type { Route } from "../providers/matcher.ts";
+import type { LeafPair } from "../tls/leaf_cache.ts";
+import type { UpstreamConfig } from "./upstream.ts";
+
+/** Something the CLI may want to tell the user about. */
+export type ProxyEvent =
+  | { readonly kind: "request"; readonly entry: AuditEntry }
+  | {
+    readonly kind: "ambiguous";
+    readonly host: string;
+    readonly providers: readonly [string, string];
+  }
+  | { readonly kind: "tunnel"; readonly host: string; readonly port: number }
+  | { readonly kind: "denied"; readonly host: string; readonly port: number }
+  | { readonly kind: "upstream_error"; readonly host: string; readonly message: string };
+
+/** Everything a connection handler needs. */
+export interface ProxyContext {
+  /** The per-run token in the proxy URL. */
+  readonly token: string;
+  readonly runId: string;
+  /** Routes of the providers that have a connection: only these hosts are intercepted. */
+  readonly routes: readonly Route[];
+  readonly credentials: CredentialSource;
+  /** The leaf certificate for an intercepted host. */
+  readonly leaf: (host: string) => Promise<LeafPair>;
+  readonly upstream: UpstreamConfig;
+  /** CONNECT to a host no route matches gets 403 instead of a blind tunnel. */
+  readonly denyUnmatched: boolean;
+  /** How long a client may take to send a request head. */
+  readonly headerTimeoutMs: number;
+  /** How long a keep-alive connection may sit idle. */
+  readonly idleTimeoutMs: number;
+  readonly emit: (event: ProxyEvent) => void;
+}

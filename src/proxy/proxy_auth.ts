@@ -1,0 +1,40 @@
+/**
+ * The per-run proxy token: the child gets `http://authsome:TOKEN@127.0.0.1:PORT`,
+ * and every request must carry it in `Proxy-Authorization: Basic`
+ * (RFC 9110 §11.7.1). Without it the answer is 407 with a Basic challenge,
+ * which git needs before it sends credentials at all.
+ */
+
+import { timingSafeEqual } from "node:crypto";
+
+const encoder = new TextEncoder();
+
+/** The user name in the proxy URL. */
+export const PROXY_USER = "authsome";
+
+/** A fresh random token: 32 hex characters (128 bits). */
+export function newProxyToken(): string {
+  return [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0"))
+    .join("");
+}
+
+/** The proxy URL the child gets. */
+export function proxyUrl(token: string, port: number): string {
+  return `http://${PROXY_USER}:${token}@127.0.0.1:${port}`;
+}
+
+/** True when one of the `Proxy-Authorization` values carries the run's credentials. */
+export function proxyAuthorized(values: readonly string[], token: string): boolean {
+  const expected = encoder.encode(`${PROXY_USER}:${token}`);
+  return values.some((value) => {
+    const m = /^basic[ \t]+([A-Za-z0-9+/=]+)[ \t]*$/i.exec(value);
+    if (!m) return false;
+    let given: Uint8Array;
+    try {
+      given = Uint8Array.from(atob(m[1]), (c) => c.charCodeAt(0));
+    } catch {
+      return false;
+    }
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  });
+}

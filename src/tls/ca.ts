@@ -1,0 +1,181 @@
+/**
+ * The local certificate authority: an ECDSA P-256 key (`ca.key`, 0600) and a
+ * self-signed certificate (`ca.pem`, 0644) in the CA folder, created on first
+ * use. The key is published before the certificate, so a folder that has
+ * `ca.pem` always has its key; two processes creating the CA at once end up
+ * with the same one.
+ */
+
+import { createPublicKey, type KeyObject, X509Certificate } from "node:crypto";
+import { userInfo } from "node:os";
+import { join } from "node:path";
+import { ensurePrivateDir } from "../atomic_file.ts";
+import { AuthsomeError } from "../errors.ts";
+import { createFileOnce, loadOrCreateKey, readKey } from "./key_file.ts";
+import {
+  buildCertificate,
+  certificateParts,
+  derToPem,
+  describeKey,
+  OID,
+  pemToDer,
+  randomSerial,
+} from "./x509.ts";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** How long a new CA certificate is valid, in days (about ten years). */
+export const CA_VALIDITY_DAYS = 3650;
+
+/** The files of the CA folder. */
+export interface CaPaths {
+  /** The folder itself (mode 0700). */
+  readonly dir: string;
+  /** The CA certificate, PEM (0644). */
+  readonly cert: string;
+  /** The CA private key, PKCS#8 PEM (0600). */
+  readonly key: string;
+  /** The one private key of every leaf certificate (0600). */
+  readonly leafKey: string;
+  /** The on-disk cache of leaf certificates, one `<host>.pem` a host. */
+  readonly leaves: string;
+}
+
+/** The local CA, loaded: what trust stores need and what issuing leaves needs. */
+export interface Ca {
+  /** Where its files are. */
+  readonly paths: CaPaths;
+  /** The certificate, PEM. */
+  readonly certPem: string;
+  /** The certificate, DER. */
+  readonly certDer: Uint8Array;
+  /** The certificate, parsed by `node:crypto`. */
+  readonly cert: X509Certificate;
+  /** The certificate's subject Name, DER: the issuer of every leaf. */
+  readonly subject: Uint8Array;
+  /** The certificate's Subject Key Identifier: the Authority Key Identifier of every leaf. */
+  readonly keyId: Uint8Array;
+  /** The private key that signs leaves. */
+  readonly privateKey: KeyObject;
+  /** The public key, to check that a leaf was issued by this CA. */
+  readonly publicKey: KeyObject;
+}
+
+/** Options for {@linkcode loadOrCreateCa}. */
+export interface CaOptions {
+  /** Who the CA belongs to, `user@host` in its common name; defaults to this user and machine. */
+  readonly owner?: string;
+  /** The clock, for a new certificate's validity. */
+  readonly now?: Date;
+}
+
+/** The paths of the files in the CA folder `caDir`. */
+export function caPaths(caDir: string): CaPaths {
+  return {
+    dir: caDir,
+    cert: join(caDir, "ca.pem"),
+    key: join(caDir, "ca.key"),
+    leafKey: join(caDir, "leaf.key"),
+    leaves: join(caDir, "leaves"),
+  };
+}
+
+/** Loads the CA from `caDir`, creating the folder, key and certificate on first use. */
+export async function loadOrCreateCa(caDir: string, options: CaOptions = {}): Promise<Ca> {
+  const paths = caPaths(caDir);
+  await ensurePrivateDir(caDir);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const existing = await loadCa(paths);
+    if (existing) return existing;
+    const key = await loadOrCreateKey(paths.key);
+    const der = await selfSign(key, options.owner ?? defaultOwner(), options.now ?? new Date());
+    const pem = derToPem(der);
+    if (await createFileOnce(paths.cert, new TextEncoder().encode(pem), 0o644)) {
+      return await caFrom(paths, pem, key);
+    }
+  }
+  throw new AuthsomeError("internal", `Cannot create the CA in "${caDir}"`);
+}
+
+/** Loads the CA from `paths`; undefined when it has no certificate yet. */
+export async function loadCa(paths: CaPaths): Promise<Ca | undefined> {
+  let pem: string;
+  try {
+    pem = await Deno.readTextFile(paths.cert);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw new AuthsomeError("invalid", `Cannot read the CA certificate "${paths.cert}"`, {
+      cause: error,
+    });
+  }
+  const key = await readKey(paths.key);
+  if (!key) {
+    throw new AuthsomeError("invalid", `The CA key "${paths.key}" is missing`, {
+      hint: `Move "${paths.dir}" aside, then run: authsome cert install`,
+    });
+  }
+  return await caFrom(paths, pem, key);
+}
+
+async function caFrom(paths: CaPaths, pem: string, privateKey: KeyObject): Promise<Ca> {
+  let cert: X509Certificate;
+  let parts: Awaited<ReturnType<typeof certificateParts>>;
+  const certDer = pemToDer(pem);
+  try {
+    cert = new X509Certificate(certDer);
+    parts = await certificateParts(certDer);
+  } catch (error) {
+    throw new AuthsomeError("invalid", `The CA certificate "${paths.cert}" cannot be parsed`, {
+      cause: error,
+      hint: `Move "${paths.dir}" aside, then run: authsome cert install`,
+    });
+  }
+  if (!cert.checkPrivateKey(privateKey)) {
+    throw new AuthsomeError("invalid", `The CA key "${paths.key}" does not match "${paths.cert}"`, {
+      hint: `Move "${paths.dir}" aside, then run: authsome cert install`,
+    });
+  }
+  const keyId = parts.subjectKeyId ?? describeKey(privateKey).keyId;
+  const publicKey = createPublicKey(privateKey);
+  return {
+    paths,
+    certPem: pem,
+    certDer,
+    cert,
+    subject: parts.subject,
+    keyId,
+    privateKey,
+    publicKey,
+  };
+}
+
+/** A self-signed CA certificate for `key` (RFC 5280 §4.2.1.9, §4.2.1.3, §4.2.1.2). */
+function selfSign(key: KeyObject, owner: string, now: Date): Promise<Uint8Array> {
+  // ub-common-name is 64 characters (RFC 5280 Appendix A.1).
+  const commonName = `authsome local CA (${owner.slice(0, 44)})`;
+  return buildCertificate({
+    serial: randomSerial(),
+    issuer: "subject",
+    notBefore: new Date(now.getTime() - DAY_MS),
+    notAfter: new Date(now.getTime() + CA_VALIDITY_DAYS * DAY_MS),
+    subject: [[OID.organizationName, "authsome"], [OID.commonName, commonName]],
+    subjectKey: key,
+    extensions: [
+      { kind: "basicConstraints", ca: true, pathLen: 0 },
+      { kind: "keyUsage", bits: ["keyCertSign", "cRLSign"] },
+      { kind: "subjectKeyId", keyId: describeKey(key).keyId },
+    ],
+  }, key);
+}
+
+function defaultOwner(): string {
+  let user = "user";
+  let host = "localhost";
+  try {
+    user = userInfo().username || user;
+  } catch { /* no passwd entry: keep the default */ }
+  try {
+    host = Deno.hostname().split(".")[0] || host;
+  } catch { /* no hostname: keep the default */ }
+  return `${user}@${host}`;
+}
