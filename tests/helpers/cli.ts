@@ -31,7 +31,12 @@ export async function authsome(
   options: CliOptions = {},
 ): Promise<CliResult> {
   const [cmd, argv] = authsomeCommand(args);
-  const env: Record<string, string> = { NO_COLOR: "1", AUTHSOME_KEYRING: "none", ...options.env };
+  const env: Record<string, string> = {
+    NO_COLOR: "1",
+    AUTHSOME_KEYRING: "none",
+    DENO_NO_UPDATE_CHECK: "1",
+    ...options.env,
+  };
   if (options.home) env.AUTHSOME_HOME = options.home;
   const child = new Deno.Command(cmd, {
     args: argv,

@@ -57,8 +57,8 @@ export async function startOrigin(hosts: readonly string[] = ["api.openai.com"])
   }, async (request) => {
     const url = new URL(request.url);
     if (url.pathname === "/ws") {
-      const { socket, response } = Deno.upgradeWebSocket(request);
       const auth = request.headers.get("authorization") ?? "";
+      const { socket, response } = Deno.upgradeWebSocket(request);
       socket.onopen = () => socket.send(JSON.stringify({ authorization: auth }));
       socket.onmessage = (event) => socket.send(`echo:${event.data}`);
       return response;
