@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { authsome, authsomeCommand, ROOT } from "./helpers/cli.ts";
 import { client, pythonHas } from "./helpers/clients.ts";
-import { pattern } from "./helpers/origin.ts";
+import { pattern } from "../scripts/fake_api.ts";
 import { CANARY, e2e } from "./helpers/run.ts";
 
 const PLACEHOLDER = "authsome-proxy-managed";

@@ -1,7 +1,7 @@
 /** Helpers for end-to-end runs: a logged-in home, an origin, and `authsome run` with a child. */
 
 import { authsome, type CliResult, tempHome } from "./cli.ts";
-import { type Origin, startOrigin } from "./origin.ts";
+import { type Origin, startOrigin } from "../../scripts/fake_api.ts";
 
 /** The key stored for openai in e2e homes: a canary searched for in every output. */
 export const CANARY = "sk-canary-e2e-4f1d2c3b4a5968778695a4b3";

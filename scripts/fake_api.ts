@@ -1,12 +1,12 @@
 /**
- * A fake HTTPS API on 127.0.0.1 for end-to-end tests: a certificate for the
+ * A fake HTTPS API on 127.0.0.1 for the demo and the end-to-end tests: a certificate for the
  * real provider host names signed by a test CA of its own (the proxy reaches
  * it through --connect-to and trusts it through --upstream-ca), and endpoints
  * that echo what arrived, stream, compress and upgrade.
  */
 
-import { loadOrCreateCa } from "../../src/tls/ca.ts";
-import { issueLeaf, loadOrCreateLeafKey } from "../../src/tls/leaf.ts";
+import { loadOrCreateCa } from "../src/tls/ca.ts";
+import { issueLeaf, loadOrCreateLeafKey } from "../src/tls/leaf.ts";
 
 /** One request as the origin saw it. */
 export interface Seen {
