@@ -31,9 +31,12 @@ async function readCa(file: string): Promise<string> {
 }
 
 function reporter(out: Output, verbose: boolean): (event: ProxyEvent) => void {
+  const warned = new Set<string>();
   return (event) => {
     switch (event.kind) {
       case "ambiguous":
+        if (warned.has(event.host)) return;
+        warned.add(event.host);
         out.warn(
           `ambiguous host match for ${event.host}: providers "${event.providers[0]}" and "${
             event.providers[1]

@@ -1,0 +1,210 @@
+import assert from "node:assert/strict";
+import { authsome } from "./helpers/cli.ts";
+import { client, pythonHas } from "./helpers/clients.ts";
+import { CANARY, e2e } from "./helpers/run.ts";
+
+const curl = client("curl", "the proxy's main client");
+const git = client("git", "git's 407 challenge through the proxy");
+const python = client(
+  "/usr/bin/python3",
+  "Debian's python3 with certifi",
+  (p) => pythonHas(p, "certifi"),
+);
+const oldNode = client("node", "the system Node, older than 22.21");
+
+async function userProvider(
+  home: string,
+  name: string,
+  extra: Record<string, unknown>,
+): Promise<void> {
+  await Deno.mkdir(`${home}/providers`, { recursive: true });
+  await Deno.writeTextFile(
+    `${home}/providers/${name}.json`,
+    JSON.stringify({
+      name,
+      display_name: name,
+      auth_type: "api_key",
+      api_url: "api.openai.com",
+      injection: { type: "header", name: "Authorization", prefix: "Bearer " },
+      docs_url: "https://example.com",
+      ...extra,
+    }),
+  );
+}
+
+Deno.test({
+  name: "git through run answers the 407 challenge on the same connection",
+  ignore: !git,
+}, async () => {
+  await using t = await e2e();
+  const result = await t.run([git!, "ls-remote", "https://api.openai.com/acme/repo.git"], {
+    env: { GIT_TERMINAL_PROMPT: "0", HOME: t.home },
+  });
+  const request = t.origin.seen.find((s) => s.path === "/acme/repo.git/info/refs");
+  assert.ok(request, `git's request did not reach the origin: ${result.stderr}`);
+  assert.equal(request.headers.authorization, `Bearer ${CANARY}`);
+});
+
+Deno.test({
+  name: "a connection per run (--connection) and per request (X-Authsome-Connection)",
+  ignore: !curl,
+}, async () => {
+  await using t = await e2e();
+  const work = "sk-work-connection-0000000000";
+  assert.equal(
+    (await authsome(["login", "openai", "--key-stdin", "-c", "work"], {
+      home: t.home,
+      stdin: work,
+    })).code,
+    0,
+  );
+  const auth = (stdout: string) => JSON.parse(stdout).headers.authorization;
+  assert.equal(
+    auth((await t.run([curl!, "-sS", "https://api.openai.com/"])).stdout),
+    `Bearer ${CANARY}`,
+  );
+  const flagged = await t.run([curl!, "-sS", "https://api.openai.com/"], {
+    flags: ["--connection", "openai=work"],
+  });
+  assert.equal(auth(flagged.stdout), `Bearer ${work}`);
+  const header = await t.run([
+    curl!,
+    "-sS",
+    "-H",
+    "X-Authsome-Connection: work",
+    "https://api.openai.com/",
+  ]);
+  const seen = JSON.parse(header.stdout);
+  assert.equal(seen.headers.authorization, `Bearer ${work}`);
+  assert.ok(!("x-authsome-connection" in seen.headers), "the selector header is removed");
+  const unknown = await t.run([
+    curl!,
+    "-s",
+    "-w",
+    " %{http_code}",
+    "-H",
+    "X-Authsome-Connection: nope",
+    "https://api.openai.com/",
+  ]);
+  assert.match(
+    unknown.stdout,
+    /"error":"authsome_connection_not_found".*No connection \\"nope\\"[^]* 400$/,
+  );
+  const badFlag = await t.run(["true"], { flags: ["--connection", "openai=nope"] });
+  assert.equal(badFlag.code, 3);
+  assert.match(badFlag.stderr, /No connection "nope" for provider "openai"/);
+});
+
+Deno.test({
+  name: "two providers claiming a host: nothing injected, one warning naming both",
+  ignore: !curl,
+}, async () => {
+  await using t = await e2e();
+  await userProvider(t.home, "openai-clone", {});
+  assert.equal(
+    (await authsome(["login", "openai-clone", "--key-stdin"], { home: t.home, stdin: "clone-key" }))
+      .code,
+    0,
+  );
+  const result = await t.run([
+    "sh",
+    "-c",
+    `${curl} -sS -H 'Authorization: Bearer mine' https://api.openai.com/a; ${curl} -sS https://api.openai.com/b`,
+  ]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(t.origin.seen[0].headers.authorization, "Bearer mine");
+  assert.equal(t.origin.seen[1].headers.authorization, undefined);
+  const warnings = result.stderr.match(
+    /ambiguous host match for api\.openai\.com: providers "openai" and "openai-clone" both match; nothing injected/g,
+  );
+  assert.equal(warnings?.length, 1);
+});
+
+Deno.test({
+  name: "query parameter injection replaces the SDK's placeholder; the audit log keeps no query",
+  ignore: !curl,
+}, async () => {
+  await using t = await e2e();
+  await userProvider(t.home, "openai", { injection: { type: "query", name: "key" } });
+  const result = await t.run([
+    curl!,
+    "-sS",
+    "https://api.openai.com/search?q=x&key=authsome-proxy-managed",
+  ]);
+  assert.equal(JSON.parse(result.stdout).query, `?q=x&key=${CANARY}`);
+  const log = await Deno.readTextFile(`${t.home}/audit.log`);
+  assert.ok(!log.includes("q=x") && !log.includes(CANARY));
+});
+
+Deno.test(
+  { name: "plain http:// requests are forwarded but never injected", ignore: !curl },
+  async () => {
+    await using t = await e2e();
+    const seen: Record<string, string>[] = [];
+    await using server = Deno.serve(
+      { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+      (request) => {
+        seen.push(Object.fromEntries(request.headers));
+        return new Response("plain ok");
+      },
+    );
+    const result = await t.run([curl!, "-sS", "http://api.openai.com/v1/plain"], {
+      flags: ["--connect-to", `api.openai.com:80:127.0.0.1:${server.addr.port}`],
+    });
+    assert.equal(result.stdout, "plain ok");
+    assert.equal(seen[0].authorization, undefined);
+    assert.equal(seen[0]["proxy-authorization"], undefined);
+  },
+);
+
+Deno.test({
+  name:
+    "Python clients that read certifi get the run's bundle; the user's sitecustomize still runs",
+  ignore: !python,
+}, async () => {
+  await using t = await e2e();
+  const userDir = `${t.home}/usersite`;
+  await Deno.mkdir(userDir);
+  await Deno.writeTextFile(
+    `${userDir}/sitecustomize.py`,
+    "import os\nos.environ['USER_SITECUSTOMIZE'] = 'ran'\n",
+  );
+  const script =
+    "import certifi, os; print(certifi.where() == os.environ['SSL_CERT_FILE'], os.environ.get('USER_SITECUSTOMIZE'))";
+  const result = await t.run([python!, "-c", script], { env: { PYTHONPATH: userDir } });
+  assert.equal(result.stdout.trim(), "True ran", result.stderr);
+});
+
+Deno.test({
+  name: "run warns when the command is a Node too old for NODE_USE_ENV_PROXY",
+  ignore: !oldNode,
+}, async () => {
+  const version = new TextDecoder().decode(
+    new Deno.Command(oldNode!, { args: ["--version"] }).outputSync().stdout,
+  ).trim();
+  const [major, minor] = version.slice(1).split(".").map(Number);
+  if (major >= 24 || (major === 22 && minor >= 21)) return;
+  await using t = await e2e();
+  const result = await t.run([oldNode!, "-e", "0"]);
+  assert.equal(result.code, 0);
+  assert.match(
+    result.stderr,
+    /is Node v\d+\.\d+\.\d+, which ignores NODE_USE_ENV_PROXY: its fetch\(\) will bypass authsome's proxy/,
+  );
+});
+
+Deno.test({ name: "authsome log shows the requests of past runs", ignore: !curl }, async () => {
+  await using t = await e2e();
+  await t.run([
+    "sh",
+    "-c",
+    `${curl} -s https://api.openai.com/one >/dev/null; ${curl} -s -X POST -d x https://api.openai.com/two >/dev/null`,
+  ]);
+  const text = await authsome(["log"], { home: t.home });
+  assert.match(text.stdout, /GET api\.openai\.com\/one {2}200 {2}openai\/default {2}injected/);
+  const last = await authsome(["log", "-n", "1", "--json"], { home: t.home });
+  const entries = last.stdout.trim().split("\n").map((l) => JSON.parse(l));
+  assert.equal(entries.length, 1);
+  assert.deepEqual([entries[0].method, entries[0].path, entries[0].bytes_up], ["POST", "/two", 1]);
+  assert.equal((await authsome(["log", "-n", "x"], { home: t.home })).code, 2);
+});
