@@ -31,7 +31,14 @@ const pin = (cpu: number, argv: string[]) => ["taskset", "-c", String(cpu), ...a
 type Results = {
   keepalive: Record<
     string,
-    { rps: number; p50: number; p99: number; errors: number; hwm?: number }
+    {
+      rps: number;
+      p50: number;
+      p99: number;
+      errors: number;
+      hwm?: number;
+      cpu_us_per_request?: number;
+    }
   >;
   new_connection_ms: number;
   minting_ms?: { cached: number; fresh: number };
@@ -244,6 +251,13 @@ function table(direct: Results, authsome: Results, mitm: Results): string {
     row(`requests/s, ${n} keep-alive conn`, d.rps, a.rps, m.rps, 0);
     row(`p50 ms, ${n} conn`, d.p50, a.p50, m.p50, 3);
     row(`p99 ms, ${n} conn`, d.p99, a.p99, m.p99, 3);
+    row(
+      `proxy CPU µs per request, ${n} conn`,
+      undefined,
+      a.cpu_us_per_request,
+      m.cpu_us_per_request,
+      0,
+    );
   }
   row(
     "new connection (CONNECT+TLS) ms",

@@ -41,6 +41,13 @@ function rss(): { rss: number; hwm: number } | undefined {
   return { rss: kb("VmRSS"), hwm: kb("VmHWM") };
 }
 
+/** CPU time (user + system) the proxy has used, in ms; clock ticks are 100 Hz on Linux. */
+function cpuMs(): number | undefined {
+  if (!proxyPid) return undefined;
+  const fields = Deno.readTextFileSync(`/proc/${proxyPid}/stat`).split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 class Reader {
   buffer = new Uint8Array(256 * 1024);
   start = 0;
@@ -153,6 +160,7 @@ async function keepAlive(connections: number): Promise<Record<string, number>> {
   for (const c of conns) await exchange(c, request);
   const latencies: number[] = [];
   let errors = 0;
+  const cpuBefore = cpuMs();
   const stop = performance.now() + config.seconds * 1000;
   await Promise.all(conns.map(async (c) => {
     while (performance.now() < stop) {
@@ -162,10 +170,14 @@ async function keepAlive(connections: number): Promise<Record<string, number>> {
     }
   }));
   const memory = rss();
+  const cpu = cpuBefore === undefined
+    ? undefined
+    : (cpuMs()! - cpuBefore) * 1000 / latencies.length;
   for (const c of conns) c.conn.close();
   latencies.sort((a, b) => a - b);
   return {
     rps: latencies.length / config.seconds,
+    ...(cpu === undefined ? {} : { cpu_us_per_request: cpu }),
     p50: percentile(latencies, 0.5),
     p99: percentile(latencies, 0.99),
     errors,

@@ -264,6 +264,22 @@ class Session {
     return true;
   }
 
+  /**
+   * A body turned out malformed after its head went upstream: answer 400,
+   * then drop the upstream connection so it never sees another byte.
+   */
+  async #abort(pending: Pending, reason: string): Promise<void> {
+    const bytes = errorResponse(400, "authsome_bad_request", reason, { close: true });
+    this.#record(pending, 400, bytes.length, "authsome_bad_request");
+    await writeSocket(this.#tls, bytes).catch(() => {});
+    try {
+      this.#upstream?.close();
+    } catch {
+      // Already closed.
+    }
+    this.#tls.end();
+  }
+
   /** Relays the request body byte for byte; false when the connection must end. */
   async #relayBody(framing: ReturnType<typeof bodyFraming>, pending: Pending): Promise<boolean> {
     const upstream = this.#upstream!;
@@ -277,7 +293,7 @@ class Session {
       if (scanner) {
         const step = scanner.push(chunk);
         if (step.kind === "reject") {
-          this.#tls.destroy();
+          await this.#abort(pending, step.reason);
           return false;
         }
         take = step.consumed;

@@ -7,7 +7,7 @@
 import type { Socket } from "node:net";
 import { writeConn, writeSocket } from "./byte_source.ts";
 
-const CHUNK = 64 * 1024;
+const CHUNK = 16 * 1024;
 
 /** Copies upstream bytes to the socket until upstream ends; `onChunk` sees each chunk. Ends the socket after. */
 export async function upstreamToSocket(
@@ -15,12 +15,12 @@ export async function upstreamToSocket(
   socket: Socket,
   onChunk?: (chunk: Uint8Array) => void,
 ): Promise<void> {
+  const buffer = new Uint8Array(CHUNK);
   try {
     for (;;) {
-      const buffer = new Uint8Array(CHUNK);
       const n = await conn.read(buffer);
       if (n === null) break;
-      const chunk = buffer.subarray(0, n);
+      const chunk = buffer.slice(0, n);
       onChunk?.(chunk);
       await writeSocket(socket, chunk);
     }

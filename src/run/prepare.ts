@@ -37,6 +37,12 @@ export interface PreparedRun extends AsyncDisposable {
   readonly childEnv: Record<string, string>;
 }
 
+/** A timeout from the environment (whole milliseconds, at least 1), or the default. */
+function timeoutMs(value: string | undefined, fallback: number): number {
+  const n = Number(value);
+  return value !== undefined && Number.isInteger(n) && n > 0 ? n : fallback;
+}
+
 /** Starts the proxy and builds the child's environment; dispose to stop and clean up. */
 export async function prepareRun(setup: RunSetup): Promise<PreparedRun> {
   const runId = [...crypto.getRandomValues(new Uint8Array(6))].map((b) =>
@@ -70,8 +76,8 @@ export async function prepareRun(setup: RunSetup): Promise<PreparedRun> {
       leaf: (host) => leaves.get(host),
       upstream: setup.upstream,
       denyUnmatched: setup.denyUnmatched,
-      headerTimeoutMs: 30_000,
-      idleTimeoutMs: 300_000,
+      headerTimeoutMs: timeoutMs(setup.env.AUTHSOME_HEADER_TIMEOUT_MS, 30_000),
+      idleTimeoutMs: timeoutMs(setup.env.AUTHSOME_IDLE_TIMEOUT_MS, 300_000),
       emit: (event) => {
         if (event.kind === "request") audit.append(event.entry);
         setup.onEvent(event);

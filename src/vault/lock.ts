@@ -47,6 +47,7 @@ async function tryCreate(path: string): Promise<boolean> {
       "vault",
       `Cannot create the vault lock "${path}": ${(error as Error).message}`,
       {
+        hint: "Nothing was changed. Check free disk space and permissions",
         cause: error,
       },
     );
