@@ -2,6 +2,11 @@ import assert from "node:assert/strict";
 import { authsome, tempHome } from "./helpers/cli.ts";
 import { liveProxy, readUntilClose, tunnelTls } from "./helpers/live_proxy.ts";
 import { CANARY, e2e } from "./helpers/run.ts";
+import { scale } from "./helpers/scale.ts";
+
+const IDLE = scale(1000, 3000);
+const CONNECTIONS = scale(200, 200);
+const PER_CONNECTION = scale(5, 50);
 
 const enc = new TextEncoder();
 
@@ -122,7 +127,7 @@ Deno.test("a client that stalls mid-head is cut off; an idle keep-alive connecti
   idle.close();
 });
 
-Deno.test("1,000 idle connections neither grow memory without bound nor stop a new client being served", async () => {
+Deno.test(`${IDLE} idle connections neither grow memory without bound nor stop a new client being served`, async () => {
   await using t = await e2e();
   await using proxy = await liveProxy(t.home, [
     ...t.origin.connectTo("api.openai.com"),
@@ -133,7 +138,7 @@ Deno.test("1,000 idle connections neither grow memory without bound nor stop a n
     Number(/VmRSS:\s+(\d+)/.exec(Deno.readTextFileSync(`/proc/${proxy.pid}/status`))![1]) * 1024;
   const before = rss();
   const idle: Deno.Conn[] = [];
-  for (let i = 0; i < 1000; i++) {
+  for (let i = 0; i < IDLE; i++) {
     idle.push(await Deno.connect({ hostname: "127.0.0.1", port: Number(proxy.url.port) }));
   }
   await new Promise((r) => setTimeout(r, 500));
@@ -148,9 +153,11 @@ Deno.test("1,000 idle connections neither grow memory without bound nor stop a n
   const grown = (during - before) / 1e6;
   // deno-lint-ignore no-console
   console.error(
-    `1,000 idle connections: RSS ${(before / 1e6).toFixed(1)} MB → ${(during / 1e6).toFixed(1)} MB`,
+    `${IDLE} idle connections: RSS ${(before / 1e6).toFixed(1)} MB → ${
+      (during / 1e6).toFixed(1)
+    } MB`,
   );
-  assert.ok(grown < 100, `RSS grew ${grown.toFixed(1)} MB for 1,000 idle connections`);
+  assert.ok(grown < IDLE / 10, `RSS grew ${grown.toFixed(1)} MB for ${IDLE} idle connections`);
 });
 
 Deno.test("upstream faults get a 502 with a JSON body and the proxy keeps serving", async () => {
@@ -233,15 +240,15 @@ Deno.test("clients that vanish mid-upload or mid-download do not disturb the oth
   );
 });
 
-Deno.test("200 concurrent keep-alive connections: every request injected and answered", async () => {
+Deno.test(`${CONNECTIONS} concurrent keep-alive connections × ${PER_CONNECTION} requests: every one injected and answered`, async () => {
   await using t = await e2e();
   await using proxy = await liveProxy(t.home, [
     ...t.origin.connectTo("api.openai.com"),
     "--upstream-ca",
     t.origin.caFile,
   ]);
-  const perConnection = 5;
-  const conns = await Promise.all(Array.from({ length: 200 }, () => tunnelTls(proxy)));
+  const perConnection = PER_CONNECTION;
+  const conns = await Promise.all(Array.from({ length: CONNECTIONS }, () => tunnelTls(proxy)));
   const answers = await Promise.all(conns.map(async (conn, i) => {
     let ok = 0;
     for (let j = 0; j < perConnection; j++) {
@@ -261,10 +268,12 @@ Deno.test("200 concurrent keep-alive connections: every request injected and ans
     Number(/VmHWM:\s+(\d+)/.exec(Deno.readTextFileSync(`/proc/${proxy.pid}/status`))![1]) * 1024;
   // deno-lint-ignore no-console
   console.error(
-    `200 connections × ${perConnection} requests: proxy peak RSS ${(hwm / 1e6).toFixed(1)} MB`,
+    `${CONNECTIONS} connections × ${perConnection} requests: proxy peak RSS ${
+      (hwm / 1e6).toFixed(1)
+    } MB`,
   );
-  assert.equal(answers.reduce((a, b) => a + b, 0), 200 * perConnection);
-  assert.equal(t.origin.seen.length, 200 * perConnection);
+  assert.equal(answers.reduce((a, b) => a + b, 0), CONNECTIONS * perConnection);
+  assert.equal(t.origin.seen.length, CONNECTIONS * perConnection);
 });
 
 Deno.test("a write that fails on a full disk says so, exits 5, and leaves the vault as it was", async () => {

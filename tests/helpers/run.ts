@@ -32,19 +32,50 @@ export async function e2e(providers: readonly string[] = ["openai"]): Promise<E2
   return {
     home: home.path,
     origin,
-    run: (child, options = {}) =>
-      authsome([
-        "run",
-        ...origin.connectTo("api.openai.com"),
-        "--upstream-ca",
-        origin.caFile,
-        ...(options.flags ?? []),
-        "--",
-        ...child,
-      ], { home: home.path, env: options.env }),
+    run: async (child, options = {}) =>
+      checkStderr(
+        await authsome([
+          "run",
+          ...origin.connectTo("api.openai.com"),
+          "--upstream-ca",
+          origin.caFile,
+          ...(options.flags ?? []),
+          "--",
+          ...child,
+        ], { home: home.path, env: options.env }),
+      ),
     [Symbol.asyncDispose]: async () => {
       await origin[Symbol.asyncDispose]();
-      await home[Symbol.asyncDispose]();
+      try {
+        await assertNoCanaryInHome(home.path);
+      } finally {
+        await home[Symbol.asyncDispose]();
+      }
     },
   };
+}
+
+const CANARIES = [CANARY, btoa(CANARY), CANARY.replace("sk-", "sk-ant-")];
+
+function checkStderr(result: CliResult): CliResult {
+  for (const canary of CANARIES) {
+    if (result.stderr.includes(canary)) {
+      throw new Error(`the canary key leaked into stderr: ${result.stderr}`);
+    }
+  }
+  return result;
+}
+
+/** Fails when any file under the home but the encrypted vault holds the canary (or its base64). */
+export async function assertNoCanaryInHome(dir: string): Promise<void> {
+  for await (const entry of Deno.readDir(dir)) {
+    const path = `${dir}/${entry.name}`;
+    if (entry.isDirectory) await assertNoCanaryInHome(path);
+    else if (entry.isFile && path !== `${dir}/vault.json`) {
+      const text = new TextDecoder("latin1").decode(await Deno.readFile(path));
+      for (const canary of CANARIES) {
+        if (text.includes(canary)) throw new Error(`the canary key leaked into ${path}`);
+      }
+    }
+  }
 }
