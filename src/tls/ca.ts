@@ -91,7 +91,7 @@ export async function loadOrCreateCa(caDir: string, options: CaOptions = {}): Pr
     const der = await selfSign(key, options.owner ?? defaultOwner(), options.now ?? new Date());
     const pem = derToPem(der);
     if (await createFileOnce(paths.cert, new TextEncoder().encode(pem), 0o644)) {
-      return await caFrom(paths, pem, key);
+      return caFrom(paths, pem, key);
     }
   }
   throw new AuthsomeError("internal", `Cannot create the CA in "${caDir}"`);
@@ -114,16 +114,16 @@ export async function loadCa(paths: CaPaths): Promise<Ca | undefined> {
       hint: `Move "${paths.dir}" aside, then run: authsome cert install`,
     });
   }
-  return await caFrom(paths, pem, key);
+  return caFrom(paths, pem, key);
 }
 
-async function caFrom(paths: CaPaths, pem: string, privateKey: KeyObject): Promise<Ca> {
+function caFrom(paths: CaPaths, pem: string, privateKey: KeyObject): Ca {
   let cert: X509Certificate;
-  let parts: Awaited<ReturnType<typeof certificateParts>>;
+  let parts: ReturnType<typeof certificateParts>;
   const certDer = pemToDer(pem);
   try {
     cert = new X509Certificate(certDer);
-    parts = await certificateParts(certDer);
+    parts = certificateParts(certDer);
   } catch (error) {
     throw new AuthsomeError("invalid", `The CA certificate "${paths.cert}" cannot be parsed`, {
       cause: error,

@@ -145,25 +145,29 @@ export async function buildCertificate(
   return bytesOf(asn1.toDer(certificate).getBytes());
 }
 
-/** The parts of a certificate that issuing needs: its subject Name (DER) and key identifier. */
-export async function certificateParts(
+/**
+ * The parts of a certificate that issuing needs: its subject Name (DER) and key
+ * identifier. Read with a few lines of DER walking rather than node-forge, so
+ * loading the CA (every `authsome run`) does not load forge.
+ */
+export function certificateParts(
   der: Uint8Array,
-): Promise<{ subject: Uint8Array; subjectKeyId?: Uint8Array }> {
-  const { asn1 } = await loadForge();
-  const tbs = asn1.fromDer(binary(der)).value[0] as Asn1;
-  const fields = tbs.value as Asn1[];
+): { subject: Uint8Array; subjectKeyId?: Uint8Array } {
+  const tbs = childrenOf(der, childrenOf(der, readTlv(der, 0))[0]);
   // The version [0] comes first in a v3 certificate; then serial, signature, issuer,
-  // validity, subject (§4.1).
-  const offset = fields[0].tagClass === asn1.Class.CONTEXT_SPECIFIC ? 1 : 0;
-  const subject = bytesOf(asn1.toDer(fields[offset + 4]).getBytes());
-  const extensions = fields.find((field) =>
-    field.tagClass === asn1.Class.CONTEXT_SPECIFIC && field.type === 3
-  );
-  for (const extension of (extensions?.value[0] as Asn1 | undefined)?.value as Asn1[] ?? []) {
-    const parts = extension.value as Asn1[];
-    if (asn1.derToOid(parts[0].value as string) !== OID.subjectKeyIdentifier) continue;
-    const keyId = asn1.fromDer(parts[parts.length - 1].value as string).value as string;
-    return { subject, subjectKeyId: bytesOf(keyId) };
+  // validity, subject; the extensions are [3] (§4.1).
+  const offset = tbs[0].tag === 0xa0 ? 1 : 0;
+  const subjectTlv = tbs[offset + 4];
+  if (!subjectTlv) throw new Error("truncated TBSCertificate");
+  const subject = der.slice(subjectTlv.start, subjectTlv.end);
+  const extensions = tbs.find((field) => field.tag === 0xa3);
+  const list = extensions ? childrenOf(der, childrenOf(der, extensions)[0]) : [];
+  for (const extension of list) {
+    const parts = childrenOf(der, extension);
+    if (!equalBytes(contentOf(der, parts[0]), SKI_OID)) continue;
+    // extnValue is an OCTET STRING holding the KeyIdentifier OCTET STRING (§4.2.1.2).
+    const value = contentOf(der, parts[parts.length - 1]);
+    return { subject, subjectKeyId: contentOf(value, readTlv(value, 0)).slice() };
   }
   return { subject };
 }
@@ -182,20 +186,56 @@ export function pemToDer(pem: string, label = "CERTIFICATE"): Uint8Array {
   return new Uint8Array(Buffer.from(match[1].replace(/\s+/g, ""), "base64"));
 }
 
+/** id-ce-subjectKeyIdentifier, 2.5.29.14, as DER OID content octets. */
+const SKI_OID = new Uint8Array([0x55, 0x1d, 0x0e]);
+
+interface Tlv {
+  readonly tag: number;
+  /** Where the tag starts. */
+  readonly start: number;
+  /** Where the content starts. */
+  readonly content: number;
+  /** Where the content ends. */
+  readonly end: number;
+}
+
+/** Reads the tag and definite length at `at` (X.690 §8.1); throws past the end. */
+function readTlv(der: Uint8Array, at: number): Tlv {
+  const first = der[at + 1];
+  let length = first;
+  let content = at + 2;
+  if (first >= 0x80) {
+    const count = first & 0x7f;
+    if (count === 0 || count > 4) throw new Error("unsupported DER length");
+    length = 0;
+    for (let i = 0; i < count; i++) length = length * 256 + der[at + 2 + i];
+    content += count;
+  }
+  const end = content + length;
+  if (first === undefined || end > der.length) throw new Error("truncated DER");
+  return { tag: der[at], start: at, content, end };
+}
+
+function childrenOf(der: Uint8Array, parent: Tlv): Tlv[] {
+  const children: Tlv[] = [];
+  for (let at = parent.content; at < parent.end; at = children[children.length - 1].end) {
+    children.push(readTlv(der, at));
+  }
+  return children;
+}
+
+function contentOf(der: Uint8Array, tlv: Tlv): Uint8Array {
+  return der.subarray(tlv.content, tlv.end);
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
+}
+
+/** The content of the last child of the constructed TLV `der` starts with. */
 function lastTlvContent(der: Uint8Array): Uint8Array {
-  // Walks one constructed TLV and returns the content of its last child.
-  const tlv = (at: number) => {
-    const first = der[at + 1];
-    if (first < 0x80) return { start: at + 2, end: at + 2 + first };
-    let length = 0;
-    for (let i = 0; i < (first & 0x7f); i++) length = length * 256 + der[at + 2 + i];
-    const start = at + 2 + (first & 0x7f);
-    return { start, end: start + length };
-  };
-  const outer = tlv(0);
-  let child = tlv(outer.start);
-  while (child.end < outer.end) child = tlv(child.end);
-  return der.subarray(child.start, child.end);
+  const children = childrenOf(der, readTlv(der, 0));
+  return contentOf(der, children[children.length - 1]);
 }
 
 function signatureAlgorithm(forge: Forge, type: KeyInfo["type"]): Asn1 {
