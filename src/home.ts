@@ -26,6 +26,8 @@ export interface HomePaths {
   readonly auditLog: string;
   /** Per-run temporary files (CA bundles, sitecustomize). */
   readonly runs: string;
+  /** Files derived from others, safe to delete (the checked provider definitions). */
+  readonly cache: string;
 }
 
 /** Resolves the home from the environment: `AUTHSOME_HOME`, else `~/.authsome`. */
@@ -42,5 +44,6 @@ export function homePaths(env: HomeEnv): HomePaths {
     ca: join(root, "ca"),
     auditLog: join(root, "audit.log"),
     runs: join(root, "runs"),
+    cache: join(root, "cache"),
   };
 }

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { bundledSource, providerFiles } from "../scripts/bundle_providers.ts";
 import { describeRoute } from "../src/providers/api_url.ts";
-import { checkProviderText, loadRegistry } from "../src/providers/registry.ts";
+import { loadRegistry } from "../src/providers/registry.ts";
+import { checkProviderText } from "../src/providers/validate.ts";
 import { ROOT } from "./helpers/cli.ts";
 
 Deno.test("every bundled provider file validates and is named after its file", async () => {

@@ -7,7 +7,7 @@
 
 import { AuthsomeError } from "../errors.ts";
 import type { Provider, Registry } from "../providers/registry.ts";
-import { primaryField } from "../providers/validate.ts";
+import { primaryField } from "../providers/compile.ts";
 import type { Secret } from "../secret.ts";
 import { type Connection, getConnection, listConnections } from "../vault/connections.ts";
 import type { Records } from "../vault/store.ts";

@@ -7,7 +7,7 @@
 import config from "../../deno.json" with { type: "json" };
 import { AuthsomeError, isAuthsomeError } from "../errors.ts";
 import { homePaths } from "../home.ts";
-import { loadRegistry, type Registry } from "../providers/registry.ts";
+import type { Registry } from "../providers/registry.ts";
 import { closest } from "../suggest.ts";
 import { formatProblem } from "./problems.ts";
 import { parseCommandArgs, usage } from "./args.ts";
@@ -101,8 +101,11 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       paths,
       out,
       flags: { json: args.values.json === true, verbose: args.values.verbose === true },
+      // Imported here, not above: `--version`, `--help` and `log` never load the providers.
       registry: () =>
-        registry ??= loadRegistry(paths.providers).then((loaded) => reportBroken(out, loaded)),
+        registry ??= import("../providers/registry.ts")
+          .then(({ loadRegistry }) => loadRegistry(paths.providers, paths.cache))
+          .then((loaded) => reportBroken(out, loaded)),
     };
     const module = await spec.load();
     return await module.run(ctx);

@@ -8,9 +8,18 @@ import { basename, join } from "node:path";
 import { AuthsomeError } from "../errors.ts";
 import { closest } from "../suggest.ts";
 import { BUNDLED_PROVIDERS } from "./bundled.ts";
+import { compileRoutes, injectionsOf } from "./compile.ts";
 import type { Route } from "./matcher.ts";
+import {
+  type CachedProvider,
+  type CheckedFiles,
+  readRegistryCache,
+  registryKey,
+  type UserFile,
+  writeRegistryCache,
+} from "./registry_cache.ts";
 import type { ProviderFile } from "./schema.ts";
-import { type CheckedProvider, checkProvider, type Problem } from "./validate.ts";
+import type { CheckedProvider, Problem } from "./validate.ts";
 
 /** Where a definition came from. */
 export type ProviderSource = { readonly kind: "bundled" } | {
@@ -37,22 +46,28 @@ export interface Registry {
   readonly broken: readonly FileProblems[];
 }
 
-/** Parses a provider file's text; JSON errors become a problem at the root. */
-export function checkProviderText(text: string): ReturnType<typeof checkProvider> {
-  let raw: unknown;
+async function readUserFiles(dir: string): Promise<UserFile[]> {
+  const names: string[] = [];
   try {
-    raw = JSON.parse(text);
+    for await (const entry of Deno.readDir(dir)) {
+      if (entry.name.endsWith(".json") && !entry.isDirectory) names.push(entry.name);
+    }
   } catch (error) {
-    return {
-      ok: false,
-      problems: [{ path: "", message: `not valid JSON: ${(error as Error).message}` }],
-    };
+    if (error instanceof Deno.errors.NotFound) return [];
+    throw new AuthsomeError("internal", `Cannot read provider folder "${dir}"`, { cause: error });
   }
-  return checkProvider(raw);
+  return await Promise.all(
+    names.sort().map(async (name) => {
+      const path = join(dir, name);
+      return { path, text: await Deno.readTextFile(path) };
+    }),
+  );
 }
 
-function bundledProviders(): Provider[] {
-  return BUNDLED_PROVIDERS.map((raw) => {
+/** Checks every file with the schema; loads zod, so only on a cache miss. */
+async function checkFiles(user: readonly UserFile[]): Promise<CheckedFiles> {
+  const { checkProvider, checkProviderText } = await import("./validate.ts");
+  const providers: CachedProvider[] = BUNDLED_PROVIDERS.map((raw) => {
     const result = checkProvider(raw);
     if (!result.ok) {
       const name = (raw as Partial<ProviderFile>).name;
@@ -61,54 +76,37 @@ function bundledProviders(): Provider[] {
         `Bundled provider "${name}" is invalid: ${result.problems[0].message}`,
       );
     }
-    return {
-      ...result.provider,
-      name: result.provider.definition.name,
-      source: { kind: "bundled" },
-    };
+    return { definition: result.provider.definition, source: { kind: "bundled" } };
   });
-}
-
-async function userProviders(
-  dir: string,
-): Promise<{ providers: Provider[]; broken: FileProblems[] }> {
-  const providers: Provider[] = [];
   const broken: FileProblems[] = [];
-  let names: string[];
-  try {
-    names = [];
-    for await (const entry of Deno.readDir(dir)) {
-      if (entry.name.endsWith(".json") && !entry.isDirectory) names.push(entry.name);
-    }
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return { providers, broken };
-    throw new AuthsomeError("internal", `Cannot read provider folder "${dir}"`, { cause: error });
-  }
-  for (const name of names.sort()) {
-    const file = join(dir, name);
-    const result = checkProviderText(await Deno.readTextFile(file));
+  for (const { path, text } of user) {
+    const result = checkProviderText(text);
     if (!result.ok) {
-      broken.push({ file, problems: result.problems });
+      broken.push({ file: path, problems: result.problems });
       continue;
     }
-    const expected = basename(name, ".json");
+    const expected = basename(path, ".json");
     if (result.provider.definition.name !== expected) {
       const message =
         `name "${result.provider.definition.name}" differs from the file name; rename one to match`;
-      broken.push({ file, problems: [{ path: "name", message }] });
+      broken.push({ file: path, problems: [{ path: "name", message }] });
       continue;
     }
-    providers.push({ ...result.provider, name: expected, source: { kind: "user", path: file } });
+    providers.push({ definition: result.provider.definition, source: { kind: "user", path } });
   }
   return { providers, broken };
 }
 
-/** Loads the bundled providers and the user's files in `userDir`. */
-export async function loadRegistry(userDir: string): Promise<Registry> {
+/** Builds the registry from checked definitions; undefined if one no longer compiles. */
+function assemble(checked: CheckedFiles): Registry | undefined {
   const byName = new Map<string, Provider>();
-  for (const provider of bundledProviders()) byName.set(provider.name, provider);
-  const user = await userProviders(userDir);
-  for (const provider of user.providers) byName.set(provider.name, provider);
+  for (const { definition, source } of checked.providers) {
+    const problems: Problem[] = [];
+    const routes = compileRoutes(definition, problems);
+    if (problems.length > 0) return undefined;
+    const injections = injectionsOf(definition);
+    byName.set(definition.name, { definition, routes, injections, name: definition.name, source });
+  }
   const sorted = new Map([...byName.entries()].sort(([a], [b]) => a.localeCompare(b)));
   const routes = [...sorted.values()].flatMap((provider) =>
     provider.routes.map((spec): Route => ({
@@ -117,7 +115,24 @@ export async function loadRegistry(userDir: string): Promise<Registry> {
       injections: provider.injections,
     }))
   );
-  return { providers: sorted, routes, broken: user.broken };
+  return { providers: sorted, routes, broken: checked.broken };
+}
+
+/**
+ * Loads the bundled providers and the user's files in `userDir`, each user file
+ * replacing a bundled one of its name. With `cacheDir`, the checked definitions
+ * are cached there (see registry_cache.ts).
+ */
+export async function loadRegistry(userDir: string, cacheDir?: string): Promise<Registry> {
+  const user = await readUserFiles(userDir);
+  if (cacheDir === undefined) return assemble(await checkFiles(user))!;
+  const key = await registryKey(BUNDLED_PROVIDERS, user);
+  const cached = await readRegistryCache(cacheDir, key);
+  const registry = cached && assemble(cached);
+  if (registry) return registry;
+  const checked = await checkFiles(user);
+  await writeRegistryCache(cacheDir, key, checked);
+  return assemble(checked)!;
 }
 
 /** The provider called `name`, or a `not_found` error with a suggestion. */

@@ -5,9 +5,9 @@
  */
 
 import type { z } from "zod";
-import { AuthsomeError } from "../errors.ts";
 import { closest } from "../suggest.ts";
-import { parseApiUrl, type RouteSpec } from "./api_url.ts";
+import type { RouteSpec } from "./api_url.ts";
+import { compileRoutes, injectionsOf, primaryField } from "./compile.ts";
 import { type Injection, type ProviderFile, providerFileSchema } from "./schema.ts";
 
 /** One thing wrong with a provider file. */
@@ -37,6 +37,20 @@ export function jsonPath(path: readonly PropertyKey[]): string {
     .join("");
 }
 
+/** Parses a provider file's text; JSON errors become a problem at the root. */
+export function checkProviderText(text: string): CheckResult {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    return {
+      ok: false,
+      problems: [{ path: "", message: `not valid JSON: ${(error as Error).message}` }],
+    };
+  }
+  return checkProvider(raw);
+}
+
 /** Checks one provider definition. */
 export function checkProvider(raw: unknown): CheckResult {
   const parsed = providerFileSchema.safeParse(raw);
@@ -51,51 +65,11 @@ export function checkProvider(raw: unknown): CheckResult {
     };
   }
   const definition = parsed.data;
-  const injections = Array.isArray(definition.injection)
-    ? definition.injection
-    : [definition.injection];
+  const injections = injectionsOf(definition);
   checkReferences(definition, injections, problems);
   return problems.length > 0
     ? { ok: false, problems }
     : { ok: true, provider: { definition, routes, injections } };
-}
-
-/** The field a credential's main secret is stored under, by auth type. */
-export function primaryField(definition: Pick<ProviderFile, "auth_type">): string {
-  return definition.auth_type === "oauth2" ? "access_token" : "api_key";
-}
-
-function compileRoutes(definition: Partial<ProviderFile>, problems: Problem[]): RouteSpec[] {
-  if (typeof definition !== "object" || definition === null) return [];
-  if (definition.api_url !== undefined && definition.host_url !== undefined) {
-    problems.push({ path: "host_url", message: 'use "api_url" or its alias "host_url", not both' });
-    return [];
-  }
-  const key = definition.api_url !== undefined ? "api_url" : "host_url";
-  const value = definition.api_url ?? definition.host_url;
-  if (value === undefined) {
-    problems.push({
-      path: "",
-      message: 'missing "api_url": the host(s) whose requests get the credential',
-    });
-    return [];
-  }
-  const list = Array.isArray(value) ? value : [value];
-  const routes: RouteSpec[] = [];
-  list.forEach((entry, i) => {
-    if (typeof entry !== "string") return;
-    try {
-      routes.push(parseApiUrl(entry));
-    } catch (error) {
-      if (!(error instanceof AuthsomeError)) throw error;
-      const path = Array.isArray(value) ? `${key}[${i}]` : key;
-      problems.push({
-        path,
-        message: error.hint ? `${error.message}. ${error.hint}` : error.message,
-      });
-    }
-  });
-  return routes;
 }
 
 function checkReferences(

@@ -2,7 +2,7 @@
 
 import { getProvider, type Provider } from "../../providers/registry.ts";
 import type { Injection } from "../../providers/schema.ts";
-import { primaryField } from "../../providers/validate.ts";
+import { primaryField } from "../../providers/compile.ts";
 import { defaultConnection, listConnections } from "../../vault/connections.ts";
 import { readVault } from "../../vault/store.ts";
 import type { Context } from "../command.ts";

@@ -7,7 +7,7 @@
 import { AuthsomeError } from "../../errors.ts";
 import { getProvider, type Provider } from "../../providers/registry.ts";
 import type { FieldSpec } from "../../providers/schema.ts";
-import { primaryField } from "../../providers/validate.ts";
+import { primaryField } from "../../providers/compile.ts";
 import { Secret } from "../../secret.ts";
 import { closest } from "../../suggest.ts";
 import { checkConnectionName, DEFAULT_CONNECTION, putConnection } from "../../vault/connections.ts";

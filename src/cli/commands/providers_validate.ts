@@ -1,7 +1,7 @@
 /** `authsome providers validate FILE`: every problem of a provider file, with its JSON path. */
 
 import { AuthsomeError } from "../../errors.ts";
-import { checkProviderText } from "../../providers/registry.ts";
+import { checkProviderText } from "../../providers/validate.ts";
 import type { Context } from "../command.ts";
 import { EXIT } from "../exit_codes.ts";
 import { formatProblem } from "../problems.ts";
