@@ -1,6 +1,7 @@
 /** Runs the real entry point, main.ts, as a subprocess with a temporary AUTHSOME_HOME. */
 
 import { fileURLToPath } from "node:url";
+import { PERMISSIONS } from "../../scripts/compile.ts";
 
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -20,9 +21,12 @@ export interface CliOptions {
   readonly stdin?: string;
 }
 
-/** The argv that starts authsome (for tests that spawn it themselves). */
+/**
+ * The argv that starts authsome (for tests that spawn it themselves), with the
+ * permissions the compiled binary has, so every test also checks they suffice.
+ */
 export function authsomeCommand(args: readonly string[]): [string, string[]] {
-  return [Deno.execPath(), ["run", "--allow-all", "--quiet", MAIN, ...args]];
+  return [Deno.execPath(), ["run", ...PERMISSIONS, "--quiet", MAIN, ...args]];
 }
 
 /** Runs `authsome ARGS` to completion. */
