@@ -107,7 +107,8 @@ function assemble(checked: CheckedFiles): Registry | undefined {
     const injections = injectionsOf(definition);
     byName.set(definition.name, { definition, routes, injections, name: definition.name, source });
   }
-  const sorted = new Map([...byName.entries()].sort(([a], [b]) => a.localeCompare(b)));
+  // Names are lowercase ASCII: code-unit order, not localeCompare, whose collator costs ~7 ms.
+  const sorted = new Map([...byName.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0));
   const routes = [...sorted.values()].flatMap((provider) =>
     provider.routes.map((spec): Route => ({
       ...spec,
