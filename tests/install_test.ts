@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { ROOT } from "./helpers/cli.ts";
+import { client } from "./helpers/clients.ts";
 
 const SCRIPT = `${ROOT}scripts/install.sh`;
 const unix = Deno.build.os === "linux" || Deno.build.os === "darwin";
@@ -248,5 +249,20 @@ Deno.test({
     assert.equal(neither.code, 1);
     assert.match(neither.stderr, /neither curl nor wget is installed/);
     assert.deepEqual(await listing(join(tmp.path, "other")), []);
+  },
+});
+
+const shellcheck = client("shellcheck", "checks install.sh as POSIX sh");
+
+Deno.test({
+  name: "install.sh passes shellcheck as POSIX sh",
+  ignore: !shellcheck,
+  async fn() {
+    const result = await new Deno.Command(shellcheck!, {
+      args: ["--shell=sh", SCRIPT],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(result.code, 0, new TextDecoder().decode(result.stdout));
   },
 });
