@@ -14,7 +14,10 @@ import { ensurePrivateDir } from "../atomic_file.ts";
 import type { FileProblems, ProviderSource } from "./registry.ts";
 import type { ProviderFile } from "./schema.ts";
 
-/** Bumped when the cached shape changes. */
+/**
+ * Part of the key: bump it when the cached shape changes, or when a schema or
+ * check changes what a file means between releases (a release changes the version).
+ */
 const FORMAT = 1;
 
 /** A definition that passed every check, and where it came from. */
