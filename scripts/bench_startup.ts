@@ -129,6 +129,75 @@ async function writeSection(root: string, body: string): Promise<void> {
   await new Deno.Command(Deno.execPath(), { args: ["fmt", "--quiet", path] }).output();
 }
 
+/** The commit measured, marked when the work tree has uncommitted changes. */
+async function revision(root: string): Promise<string> {
+  const git = async (...args: string[]) =>
+    new TextDecoder().decode(
+      (await new Deno.Command("git", { args, cwd: root, stdout: "piped", stderr: "null" })
+        .output()).stdout,
+    ).trim();
+  try {
+    const commit = await git("rev-parse", "--short", "HEAD");
+    return (await git("status", "--porcelain")) ? `${commit} with uncommitted changes` : commit;
+  } catch {
+    return "an unknown commit";
+  }
+}
+
+/** The environment of every measured process: a fresh home, a CI-style vault key. */
+function benchEnv(dir: string): Record<string, string> {
+  // Deno finds its module cache through HOME or DENO_DIR: pass those on, nothing else.
+  const passed = ["PATH", "HOME", "DENO_DIR", "XDG_CACHE_HOME"].flatMap((name) => {
+    const value = Deno.env.get(name);
+    return value === undefined ? [] : [[name, value]];
+  });
+  return {
+    ...Object.fromEntries(passed),
+    AUTHSOME_HOME: join(dir, "home"),
+    AUTHSOME_MASTER_KEY: btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32)))),
+    AUTHSOME_KEYRING: "none",
+    DENO_NO_UPDATE_CHECK: "1",
+    NO_COLOR: "1",
+  };
+}
+
+/** The Start-up section of docs/BENCHMARKS.md. */
+function startupSection(
+  { table, verdict, rounds, commit }: {
+    table: string;
+    verdict: string;
+    rounds: number;
+    commit: string;
+  },
+): string {
+  return [
+    "## Start-up",
+    "",
+    `Measured ${new Date().toISOString().slice(0, 10)} at ${commit} on ${cpus().length} × ${
+      cpus()[0]?.model ?? "CPU"
+    }, ${Math.round(totalmem() / 2 ** 30)} GiB, Deno ${Deno.version.deno}: ${rounds} ` +
+    "interleaved rounds after one warm-up, medians. authsome runs from main.ts with the " +
+    "compiled binary's permissions, one OpenAI connection in the vault and the vault key " +
+    "in `AUTHSOME_MASTER_KEY`; peak RSS from GNU time.",
+    "",
+    "Reproduce: `scripts/deno task bench:startup` (`--rounds N`, `--no-write`).",
+    "",
+    table,
+    "",
+    verdict,
+    "",
+    "What start-up loads: `--version` and `--help` load the command table and nothing else. " +
+    "Commands that need the providers read the checked definitions from " +
+    "`$AUTHSOME_HOME/cache/providers.json`, keyed by a SHA-256 of the version and every " +
+    "provider file, and load zod and check the files only on a miss (37 ms → 6 ms a " +
+    "command on this machine). node-forge loads only when a certificate is built (the CA " +
+    "is read with a small DER walk), the OAuth code only for refresh, revocation and " +
+    "OAuth logins. Before these changes (commit 02d9b70, this script): `--version` +41.8 " +
+    "ms, `list` +83.5 ms, `run -- true` +119.9 ms over the empty program.",
+    "",
+  ].join("\n");
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
     args: Deno.args,
@@ -139,20 +208,7 @@ async function main(): Promise<number> {
   const main = join(root, "main.ts");
   const dir = await Deno.makeTempDir({ prefix: "authsome-bench-" });
   try {
-    const masterKey = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))));
-    // Deno finds its module cache through HOME or DENO_DIR: pass those on, nothing else.
-    const passed = ["PATH", "HOME", "DENO_DIR", "XDG_CACHE_HOME"].flatMap((name) => {
-      const value = Deno.env.get(name);
-      return value === undefined ? [] : [[name, value]];
-    });
-    const env: Record<string, string> = {
-      ...Object.fromEntries(passed),
-      AUTHSOME_HOME: join(dir, "home"),
-      AUTHSOME_MASTER_KEY: masterKey,
-      AUTHSOME_KEYRING: "none",
-      DENO_NO_UPDATE_CHECK: "1",
-      NO_COLOR: "1",
-    };
+    const env = benchEnv(dir);
     await setUp(dir, env, main);
     const authsome = (...args: string[]) => [
       Deno.execPath(),
@@ -187,35 +243,8 @@ async function main(): Promise<number> {
     const table = markdownTable(rows);
     console.log(`${table}\n\n${verdict}`);
     if (!values["no-write"]) {
-      await writeSection(
-        root,
-        [
-          "## Start-up",
-          "",
-          `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} × ${
-            cpus()[0]?.model ?? "CPU"
-          }, ${Math.round(totalmem() / 2 ** 30)} GiB, Deno ${Deno.version.deno}: ${rounds} ` +
-          "interleaved rounds after one warm-up, medians. authsome runs from main.ts with the " +
-          "compiled binary's permissions, one OpenAI connection in the vault and the vault key " +
-          "in `AUTHSOME_MASTER_KEY`; peak RSS from GNU time.",
-          "",
-          "Reproduce: `scripts/deno task bench:startup` (`--rounds N`, `--no-write`).",
-          "",
-          table,
-          "",
-          verdict,
-          "",
-          "What start-up loads: `--version` and `--help` load the command table and nothing else. " +
-          "Commands that need the providers read the checked definitions from " +
-          "`$AUTHSOME_HOME/cache/providers.json`, keyed by a SHA-256 of the version and every " +
-          "provider file, and load zod and check the files only on a miss (37 ms → 6 ms a " +
-          "command on this machine). node-forge loads only when a certificate is built (the CA " +
-          "is read with a small DER walk), the OAuth code only for refresh, revocation and " +
-          "OAuth logins. Before these changes (commit 02d9b70, this script): `--version` +41.8 " +
-          "ms, `list` +83.5 ms, `run -- true` +119.9 ms over the empty program.",
-          "",
-        ].join("\n"),
-      );
+      const commit = await revision(root);
+      await writeSection(root, startupSection({ table, verdict, rounds, commit }));
     }
     return added <= TARGET_MS ? 0 : 1;
   } finally {
