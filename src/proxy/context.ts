@@ -28,6 +28,8 @@ export interface ProxyContext {
   readonly credentials: CredentialSource;
   /** The leaf certificate for an intercepted host. */
   readonly leaf: (host: string) => Promise<LeafPair>;
+  /** The whole response to a plain-HTTP request for `http://authsome.local/` (the CA page). */
+  readonly caPage?: (method: string, path: string) => Uint8Array;
   readonly upstream: UpstreamConfig;
   /** CONNECT to a host no route matches gets 403 instead of a blind tunnel. */
   readonly denyUnmatched: boolean;

@@ -8,6 +8,7 @@
 
 import { createServer, type Server, type Socket } from "node:net";
 import { hostIsRouted } from "../providers/matcher.ts";
+import { CA_PAGE_HOST } from "../tls/ca_page.ts";
 import { parseAuthority } from "./authority.ts";
 import { ByteSource, writeConn, writeSocket } from "./byte_source.ts";
 import type { ProxyContext } from "./context.ts";
@@ -60,6 +61,9 @@ async function forwardPlain(
   head: RequestHead,
 ): Promise<void> {
   const url = URL.parse(head.target);
+  if (url?.protocol === "http:" && url.hostname === CA_PAGE_HOST && ctx.caPage) {
+    return reply(socket, ctx.caPage(head.method, url.pathname), true);
+  }
   const framing = bodyFraming(head);
   if (!url || url.protocol !== "http:" || framing.kind === "reject") {
     const why = framing.kind === "reject"

@@ -15,7 +15,9 @@ import { newProxyToken, proxyUrl } from "../proxy/proxy_auth.ts";
 import { type RunningProxy, startProxy } from "../proxy/server.ts";
 import type { UpstreamConfig } from "../proxy/upstream.ts";
 import { systemRoots, writeCaBundle } from "../tls/ca_bundle.ts";
-import { LeafCache } from "../tls/leaf_cache.ts";
+import { caPageResponse } from "../tls/ca_page.ts";
+import { openLeafCache } from "../tls/constrained_ca.ts";
+import type { NameNeed } from "../tls/name_constraints.ts";
 import { applyEnvChanges, childEnvChanges, type EnvChange, sitecustomizeSource } from "./env.ts";
 
 /** What a run needs from the command line. */
@@ -35,6 +37,8 @@ export interface PreparedRun extends AsyncDisposable {
   readonly proxy: RunningProxy;
   readonly changes: readonly EnvChange[];
   readonly childEnv: Record<string, string>;
+  /** Providers' names the CA's name constraints leave out: `authsome cert rotate` adds them. */
+  readonly uncovered: readonly NameNeed[];
 }
 
 /** A timeout from the environment (whole milliseconds, at least 1), or the default. */
@@ -49,7 +53,7 @@ export async function prepareRun(setup: RunSetup): Promise<PreparedRun> {
     b.toString(16).padStart(2, "0")
   ).join("");
   await ensurePrivateDir(setup.paths.root);
-  const leaves = await LeafCache.open(setup.paths.ca);
+  const { leaves, uncovered } = await openLeafCache(setup.paths.ca, setup.registry.routes);
   const runDir = join(setup.paths.runs, runId);
   const pythonDir = join(runDir, "python");
   await ensurePrivateDir(pythonDir);
@@ -74,6 +78,7 @@ export async function prepareRun(setup: RunSetup): Promise<PreparedRun> {
       routes: setup.registry.routes.filter((route) => connected.has(route.provider)),
       credentials: setup.credentials,
       leaf: (host) => leaves.get(host),
+      caPage: (method, path) => caPageResponse(method, path, leaves.ca),
       upstream: setup.upstream,
       denyUnmatched: setup.denyUnmatched,
       headerTimeoutMs: timeoutMs(setup.env.AUTHSOME_HEADER_TIMEOUT_MS, 30_000),
@@ -100,6 +105,7 @@ export async function prepareRun(setup: RunSetup): Promise<PreparedRun> {
       proxy,
       changes,
       childEnv: applyEnvChanges(setup.env, changes),
+      uncovered,
       [Symbol.asyncDispose]: cleanup,
     };
   } catch (error) {

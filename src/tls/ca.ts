@@ -6,12 +6,18 @@
  * with the same one.
  */
 
-import { createPublicKey, type KeyObject, X509Certificate } from "node:crypto";
+import { createPublicKey, generateKeyPairSync, type KeyObject, X509Certificate } from "node:crypto";
 import { userInfo } from "node:os";
 import { join } from "node:path";
-import { ensurePrivateDir } from "../atomic_file.ts";
+import { ensurePrivateDir, writeFileAtomic } from "../atomic_file.ts";
 import { AuthsomeError } from "../errors.ts";
 import { createFileOnce, loadOrCreateKey, readKey } from "./key_file.ts";
+import {
+  encodeNameConstraints,
+  NAME_CONSTRAINTS_OID,
+  type NameConstraints,
+  nameConstraintsOf,
+} from "./name_constraints.ts";
 import {
   buildCertificate,
   certificateParts,
@@ -59,6 +65,8 @@ export interface Ca {
   readonly privateKey: KeyObject;
   /** The public key, to check that a leaf was issued by this CA. */
   readonly publicKey: KeyObject;
+  /** The names the CA may certify; undefined for a CA without name constraints. */
+  readonly permitted?: NameConstraints;
 }
 
 /** Options for {@linkcode loadOrCreateCa}. */
@@ -67,6 +75,8 @@ export interface CaOptions {
   readonly owner?: string;
   /** The clock, for a new certificate's validity. */
   readonly now?: Date;
+  /** The names a new CA may certify (RFC 5280 §4.2.1.10); without them it is unconstrained. */
+  readonly permitted?: NameConstraints;
 }
 
 /** The paths of the files in the CA folder `caDir`. */
@@ -88,13 +98,41 @@ export async function loadOrCreateCa(caDir: string, options: CaOptions = {}): Pr
     const existing = await loadCa(paths);
     if (existing) return existing;
     const key = await loadOrCreateKey(paths.key);
-    const der = await selfSign(key, options.owner ?? defaultOwner(), options.now ?? new Date());
+    const der = await selfSign(key, {
+      owner: options.owner ?? defaultOwner(),
+      now: options.now ?? new Date(),
+      permitted: options.permitted,
+    });
     const pem = derToPem(der);
     if (await createFileOnce(paths.cert, new TextEncoder().encode(pem), 0o644)) {
       return caFrom(paths, pem, key);
     }
   }
   throw new AuthsomeError("internal", `Cannot create the CA in "${caDir}"`);
+}
+
+/**
+ * Replaces the CA in `caDir` with a new key and certificate, and drops the
+ * cached leaves of the old one. The key is replaced before the certificate,
+ * each atomically: a reader in between finds a mismatch and fails, never a
+ * CA it did not expect. The old certificate is the caller's to keep.
+ */
+export async function replaceCa(caDir: string, options: CaOptions = {}): Promise<Ca> {
+  const paths = caPaths(caDir);
+  await ensurePrivateDir(caDir);
+  const { privateKey } = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
+  const pem = derToPem(
+    await selfSign(privateKey, {
+      owner: options.owner ?? defaultOwner(),
+      now: options.now ?? new Date(),
+      permitted: options.permitted,
+    }),
+  );
+  const keyPem = privateKey.export({ type: "pkcs8", format: "pem" }) as string;
+  await writeFileAtomic(paths.key, new TextEncoder().encode(keyPem), { mode: 0o600 });
+  await writeFileAtomic(paths.cert, new TextEncoder().encode(pem), { mode: 0o644 });
+  await Deno.remove(paths.leaves, { recursive: true }).catch(() => {});
+  return caFrom(paths, pem, privateKey);
 }
 
 /** Loads the CA from `paths`; undefined when it has no certificate yet. */
@@ -146,11 +184,15 @@ function caFrom(paths: CaPaths, pem: string, privateKey: KeyObject): Ca {
     keyId,
     privateKey,
     publicKey,
+    permitted: nameConstraintsOf(certDer),
   };
 }
 
-/** A self-signed CA certificate for `key` (RFC 5280 §4.2.1.9, §4.2.1.3, §4.2.1.2). */
-function selfSign(key: KeyObject, owner: string, now: Date): Promise<Uint8Array> {
+/** A self-signed CA certificate for `key` (RFC 5280 §4.2.1.9, §4.2.1.3, §4.2.1.2, §4.2.1.10). */
+function selfSign(
+  key: KeyObject,
+  { owner, now, permitted }: { owner: string; now: Date; permitted?: NameConstraints },
+): Promise<Uint8Array> {
   // ub-common-name is 64 characters (RFC 5280 Appendix A.1).
   const commonName = `authsome local CA (${owner.slice(0, 44)})`;
   return buildCertificate({
@@ -164,6 +206,15 @@ function selfSign(key: KeyObject, owner: string, now: Date): Promise<Uint8Array>
       { kind: "basicConstraints", ca: true, pathLen: 0 },
       { kind: "keyUsage", bits: ["keyCertSign", "cRLSign"] },
       { kind: "subjectKeyId", keyId: describeKey(key).keyId },
+      // Critical, as §4.2.1.10 requires: a client that cannot enforce it must refuse the CA.
+      ...(permitted
+        ? [{
+          kind: "der" as const,
+          oid: NAME_CONSTRAINTS_OID,
+          critical: true,
+          value: encodeNameConstraints(permitted),
+        }]
+        : []),
     ],
   }, key);
 }

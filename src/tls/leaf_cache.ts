@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { ensurePrivateDir, writeFileAtomic } from "../atomic_file.ts";
 import { type Ca, caPaths, loadOrCreateCa } from "./ca.ts";
 import { issueLeaf, LEAF_VALIDITY_DAYS, loadOrCreateLeafKey, normalizeHost } from "./leaf.ts";
+import type { NameConstraints } from "./name_constraints.ts";
 import { describeKey } from "./x509.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -65,9 +66,16 @@ export class LeafCache {
     return this.#ca;
   }
 
-  /** Opens the cache of the CA folder `caDir`, creating the CA and the leaf key on first use. */
-  static async open(caDir: string, now?: () => Date): Promise<LeafCache> {
-    const ca = await loadOrCreateCa(caDir, { now: now?.() });
+  /**
+   * Opens the cache of the CA folder `caDir`, creating the CA (constrained to
+   * `permitted` when given) and the leaf key on first use.
+   */
+  static async open(
+    caDir: string,
+    now?: () => Date,
+    permitted?: NameConstraints,
+  ): Promise<LeafCache> {
+    const ca = await loadOrCreateCa(caDir, { now: now?.(), permitted });
     const leafKey = await loadOrCreateLeafKey(caDir);
     return new LeafCache({ ca, leafKey, dir: caPaths(caDir).leaves, now });
   }

@@ -1,12 +1,13 @@
 /**
  * TLS for the intercepting proxy: the local CA (created once in
- * `$AUTHSOME_HOME/ca/`), leaf certificates for intercepted hosts (one shared
- * key, cached per host in memory and on disk), and the CA bundle handed to
- * children. It does not terminate TLS (that is `src/proxy/`) and does not yet
- * install the CA into trust stores.
+ * `$AUTHSOME_HOME/ca/`, with X.509 name constraints that permit only the
+ * providers' domains), leaf certificates for intercepted hosts (one shared
+ * key, cached per host in memory and on disk), the CA bundle handed to
+ * children, the CA page at `http://authsome.local/`, and the trust stores
+ * (`trust/`, its own entry). It does not terminate TLS (that is `src/proxy/`).
  *
- * node-forge, used to build certificates, loads only when one is minted or
- * the CA is loaded.
+ * node-forge, used to build certificates, loads only when one is minted;
+ * loading the CA reads its DER with a few lines of its own.
  */
 
 export {
@@ -17,7 +18,25 @@ export {
   caPaths,
   loadCa,
   loadOrCreateCa,
+  replaceCa,
 } from "./ca.ts";
+export { CA_PAGE_HOST, caPageResponse } from "./ca_page.ts";
+export {
+  type CheckedCa,
+  constraintsFor,
+  describeUncovered,
+  findCa,
+  openCa,
+  openLeafCache,
+} from "./constrained_ca.ts";
+export {
+  constraintsFrom,
+  type NameConstraints,
+  type NameNeed,
+  permits,
+  uncovered,
+} from "./name_constraints.ts";
+export { providerNames, type RouteHost } from "./provider_names.ts";
 export {
   issueLeaf,
   LEAF_BACKDATE_DAYS,

@@ -10,6 +10,7 @@ import type forgeModule from "node-forge";
 import { Buffer } from "node:buffer";
 import { createHash, createPublicKey, type KeyObject, randomBytes, sign } from "node:crypto";
 import { AuthsomeError } from "../errors.ts";
+import { childrenOf, contentOf, equalBytes, readTlv } from "./der.ts";
 
 type Forge = typeof forgeModule;
 type Asn1 = forgeModule.asn1.Asn1;
@@ -42,7 +43,14 @@ export type Extension =
   | { readonly kind: "extKeyUsage"; readonly oids: readonly string[] }
   | { readonly kind: "subjectAltName"; readonly dns?: string; readonly ip?: Uint8Array }
   | { readonly kind: "subjectKeyId"; readonly keyId: Uint8Array }
-  | { readonly kind: "authorityKeyId"; readonly keyId: Uint8Array };
+  | { readonly kind: "authorityKeyId"; readonly keyId: Uint8Array }
+  /** An extension whose value is already DER (the CA's name constraints). */
+  | {
+    readonly kind: "der";
+    readonly oid: string;
+    readonly critical: boolean;
+    readonly value: Uint8Array;
+  };
 
 /** Everything a certificate says, in the order of the TBSCertificate. */
 export interface CertificateFields {
@@ -189,49 +197,6 @@ export function pemToDer(pem: string, label = "CERTIFICATE"): Uint8Array {
 /** id-ce-subjectKeyIdentifier, 2.5.29.14, as DER OID content octets. */
 const SKI_OID = new Uint8Array([0x55, 0x1d, 0x0e]);
 
-interface Tlv {
-  readonly tag: number;
-  /** Where the tag starts. */
-  readonly start: number;
-  /** Where the content starts. */
-  readonly content: number;
-  /** Where the content ends. */
-  readonly end: number;
-}
-
-/** Reads the tag and definite length at `at` (X.690 §8.1); throws past the end. */
-function readTlv(der: Uint8Array, at: number): Tlv {
-  const first = der[at + 1];
-  let length = first;
-  let content = at + 2;
-  if (first >= 0x80) {
-    const count = first & 0x7f;
-    if (count === 0 || count > 4) throw new Error("unsupported DER length");
-    length = 0;
-    for (let i = 0; i < count; i++) length = length * 256 + der[at + 2 + i];
-    content += count;
-  }
-  const end = content + length;
-  if (first === undefined || end > der.length) throw new Error("truncated DER");
-  return { tag: der[at], start: at, content, end };
-}
-
-function childrenOf(der: Uint8Array, parent: Tlv): Tlv[] {
-  const children: Tlv[] = [];
-  for (let at = parent.content; at < parent.end; at = children[children.length - 1].end) {
-    children.push(readTlv(der, at));
-  }
-  return children;
-}
-
-function contentOf(der: Uint8Array, tlv: Tlv): Uint8Array {
-  return der.subarray(tlv.content, tlv.end);
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((byte, i) => byte === b[i]);
-}
-
 /** The content of the last child of the constructed TLV `der` starts with. */
 function lastTlvContent(der: Uint8Array): Uint8Array {
   const children = childrenOf(der, readTlv(der, 0));
@@ -339,6 +304,8 @@ function extensionAsn1(forge: Forge, extension: Extension): Asn1 {
         false,
         seq([asn1.create(C, 0, false, binary(extension.keyId))]),
       );
+    case "der":
+      return wrap(extension.oid, extension.critical, asn1.fromDer(binary(extension.value)));
     default: {
       const never: never = extension;
       throw new Error(`Unknown extension ${JSON.stringify(never)}`);

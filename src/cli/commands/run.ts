@@ -8,6 +8,7 @@ import { parseConnectTo, parseResolve } from "../../proxy/upstream_rules.ts";
 import { runChild } from "../../run/child.ts";
 import { honoursEnvProxy, isNodeCommand } from "../../run/node_version.ts";
 import { prepareRun } from "../../run/prepare.ts";
+import { describeUncovered } from "../../tls/constrained_ca.ts";
 import { readVault } from "../../vault/store.ts";
 import type { Context } from "../command.ts";
 import type { Output } from "../output.ts";
@@ -132,6 +133,11 @@ export async function run(ctx: Context): Promise<number> {
     denyUnmatched: values["deny-unmatched"] === true,
     onEvent: reporter(ctx.out, ctx.flags.verbose),
   });
+  for (const name of describeUncovered(prepared.uncovered)) {
+    ctx.out.warn(
+      `the local CA's name constraints leave out ${name}: clients will refuse its certificates there. Run: authsome cert rotate`,
+    );
+  }
   if (ctx.flags.verbose) {
     ctx.out.note(`authsome: proxy on 127.0.0.1:${prepared.proxy.port}, run ${prepared.runId}`);
     for (const change of prepared.changes) {

@@ -1,0 +1,72 @@
+/**
+ * The CA as `run`, `doctor` and `cert` open it: created on first use with
+ * name constraints covering the providers' domains, and checked against the
+ * providers known now, since a provider added after the CA was made may live
+ * under a domain the CA cannot certify (`authsome cert rotate` fixes that).
+ */
+
+import { type Ca, caPaths, loadCa, loadOrCreateCa } from "./ca.ts";
+import { LeafCache } from "./leaf_cache.ts";
+import {
+  constraintsFrom,
+  type NameConstraints,
+  type NameNeed,
+  uncovered,
+} from "./name_constraints.ts";
+import { providerNames, type RouteHost } from "./provider_names.ts";
+
+/** A CA and the providers' names it does not permit. */
+export interface CheckedCa {
+  readonly ca: Ca;
+  /** Needs of the current providers outside the CA's constraints (empty for an unconstrained CA). */
+  readonly uncovered: readonly NameNeed[];
+}
+
+/** The constraints a CA made now for `routes` would carry, and the needs behind them. */
+export async function constraintsFor(
+  routes: readonly RouteHost[],
+): Promise<{ needs: NameNeed[]; permitted: NameConstraints }> {
+  const needs = await providerNames(routes);
+  return { needs, permitted: constraintsFrom(needs) };
+}
+
+function check(ca: Ca, needs: readonly NameNeed[]): CheckedCa {
+  return { ca, uncovered: ca.permitted ? uncovered(needs, ca.permitted) : [] };
+}
+
+/** Loads the CA in `caDir`, creating it for `routes` on first use, and checks it against them. */
+export async function openCa(caDir: string, routes: readonly RouteHost[]): Promise<CheckedCa> {
+  const { needs, permitted } = await constraintsFor(routes);
+  return check(await loadOrCreateCa(caDir, { permitted }), needs);
+}
+
+/** Loads the CA in `caDir` if there is one, and checks it against `routes`. */
+export async function findCa(
+  caDir: string,
+  routes: readonly RouteHost[],
+): Promise<CheckedCa | undefined> {
+  const ca = await loadCa(caPaths(caDir));
+  if (!ca) return undefined;
+  return check(ca, (await constraintsFor(routes)).needs);
+}
+
+/** Opens the leaf cache of `caDir` with a CA made for `routes`, and what that CA does not cover. */
+export async function openLeafCache(
+  caDir: string,
+  routes: readonly RouteHost[],
+): Promise<{ leaves: LeafCache; uncovered: readonly NameNeed[] }> {
+  const { needs, permitted } = await constraintsFor(routes);
+  const leaves = await LeafCache.open(caDir, undefined, permitted);
+  return { leaves, uncovered: check(leaves.ca, needs).uncovered };
+}
+
+/** Groups uncovered needs by name: `name → providers`, for one message per domain. */
+export function describeUncovered(needs: readonly NameNeed[]): string[] {
+  const byName = new Map<string, string[]>();
+  for (const need of needs) byName.set(need.name, [...byName.get(need.name) ?? [], need.provider]);
+  return [...byName].map(([name, providers]) =>
+    `"${name}" (provider${providers.length > 1 ? "s" : ""} ${
+      providers.map((p) => `"${p}"`).join(", ")
+    })`
+  );
+}
