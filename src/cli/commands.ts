@@ -196,7 +196,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: "doctor",
-    summary: "Check the home, vault, key source and providers",
+    summary: "Check the home, vault, key source, providers and the local CA",
     synopsis: "[--json]",
     options: {},
     positionals: { min: 0, max: 0 },
@@ -209,5 +209,97 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: {},
     positionals: { min: 1, max: 1 },
     load: () => import("./commands/providers_validate.ts"),
+  },
+  {
+    name: "cert path",
+    summary: "Print the path of the local CA certificate (made on first use)",
+    synopsis: "[--json]",
+    options: {},
+    positionals: { min: 0, max: 0 },
+    load: () => import("./commands/cert_path.ts"),
+  },
+  {
+    name: "cert export",
+    summary: "Write the local CA certificate as PEM or DER",
+    synopsis: "[--format pem|der] [-o FILE]",
+    options: {
+      format: { type: "string", value: "FORMAT", description: "pem (default) or der" },
+      output: {
+        type: "string",
+        short: "o",
+        value: "FILE",
+        description: "Write to FILE instead of standard output",
+      },
+    },
+    positionals: { min: 0, max: 0 },
+    load: () => import("./commands/cert_export.ts"),
+  },
+  {
+    name: "cert status",
+    summary: "Show the local CA, the names it may certify, and which trust stores trust it",
+    synopsis: "[--json]",
+    description:
+      "Exits 0 when every trust store found trusts the CA, 1 when one does not, 3 when there is no CA.",
+    options: {},
+    positionals: { min: 0, max: 0 },
+    load: () => import("./commands/cert_status.ts"),
+  },
+  {
+    name: "cert install",
+    summary: "Add the local CA to this machine's trust stores",
+    synopsis: "[--system | --user] [--store KIND]... [--dry-run [--platform NAME|all]]",
+    description:
+      "Idempotent and never interactive: a store that needs root is left alone and the error\n" +
+      "names the exact commands to run with sudo (or as administrator). --dry-run prints the\n" +
+      "commands instead of running them; with --platform, those of another platform\n" +
+      "(debian, alpine, fedora, arch, opensuse, macos, windows, or all).",
+    options: {
+      system: { type: "boolean", description: "Only the machine's stores (may need root)" },
+      user: { type: "boolean", description: "Only this user's stores" },
+      store: {
+        type: "string",
+        multiple: true,
+        value: "KIND",
+        description:
+          "Only this kind: system, nss, java, keychain-login, keychain-system, windows-user, windows-machine",
+      },
+      "dry-run": { type: "boolean", description: "Print the commands, run none" },
+      platform: { type: "string", value: "NAME", description: "With --dry-run: another platform" },
+    },
+    positionals: { min: 0, max: 0 },
+    load: () => import("./commands/cert_install.ts"),
+  },
+  {
+    name: "cert uninstall",
+    summary: "Remove the local CA from this machine's trust stores",
+    synopsis: "[--system | --user] [--store KIND]... [--dry-run [--platform NAME|all]]",
+    description: "Idempotent and never interactive, like cert install.",
+    options: {
+      system: { type: "boolean", description: "Only the machine's stores (may need root)" },
+      user: { type: "boolean", description: "Only this user's stores" },
+      store: {
+        type: "string",
+        multiple: true,
+        value: "KIND",
+        description:
+          "Only this kind: system, nss, java, keychain-login, keychain-system, windows-user, windows-machine",
+      },
+      "dry-run": { type: "boolean", description: "Print the commands, run none" },
+      platform: { type: "string", value: "NAME", description: "With --dry-run: another platform" },
+    },
+    positionals: { min: 0, max: 0 },
+    load: () => import("./commands/cert_uninstall.ts"),
+  },
+  {
+    name: "cert rotate",
+    summary:
+      "Replace the local CA: the old one leaves every store it was in, the new one goes there",
+    synopsis: "[--json]",
+    description:
+      "The new CA's name constraints cover the providers known now; run it after adding a\n" +
+      "provider whose domain the CA leaves out (run and doctor say so).",
+    options: {},
+    positionals: { min: 0, max: 0 },
+    load: () => import("./commands/cert_rotate.ts"),
   },
 ];

@@ -11,7 +11,11 @@ export interface Sink {
 }
 
 function writeAll(sink: Sink, text: string): void {
-  let bytes = encoder.encode(text);
+  writeBytes(sink, encoder.encode(text));
+}
+
+function writeBytes(sink: Sink, data: Uint8Array): void {
+  let bytes = data;
   try {
     while (bytes.length > 0) bytes = bytes.subarray(sink.writeSync(bytes));
   } catch (error) {
@@ -63,6 +67,11 @@ export class Output {
   /** Writes text to stdout as is. */
   raw(text: string): void {
     writeAll(this.#stdout, text);
+  }
+
+  /** Writes bytes to stdout as they are (a DER certificate). */
+  bytes(data: Uint8Array): void {
+    writeBytes(this.#stdout, data);
   }
 
   /** Writes a value as pretty JSON to stdout. */

@@ -1,4 +1,4 @@
-/** `authsome doctor`: checks home, vault, key source and providers; exits 1 when any check fails. */
+/** `authsome doctor`: checks home, vault, key source, providers and the CA; exits 1 when any check fails. */
 
 import { isAuthsomeError } from "../../errors.ts";
 import { listConnections } from "../../vault/connections.ts";
@@ -7,13 +7,7 @@ import { readVault } from "../../vault/store.ts";
 import type { Context } from "../command.ts";
 import { EXIT } from "../exit_codes.ts";
 import { keyContext } from "../vault_access.ts";
-
-interface Check {
-  readonly name: string;
-  readonly ok: boolean;
-  readonly detail: string;
-  readonly hint?: string;
-}
+import { caChecks, type Check } from "./cert_checks.ts";
 
 async function modeOf(path: string): Promise<number | undefined> {
   try {
@@ -73,12 +67,17 @@ export async function run(ctx: Context): Promise<number> {
         }`,
         hint: "Run: authsome providers validate FILE",
       },
+    ...(await caChecks(ctx)),
   ];
   if (ctx.flags.json) {
     ctx.out.json({ ok: checks.every((c) => c.ok), checks });
   } else {
     for (const check of checks) {
-      const status = check.ok ? ctx.out.style.green("OK  ") : ctx.out.style.red("FAIL");
+      const status = !check.ok
+        ? ctx.out.style.red("FAIL")
+        : check.warn
+        ? ctx.out.style.yellow("WARN")
+        : ctx.out.style.green("OK  ");
       ctx.out.line(`${status} ${check.name}: ${check.detail}`);
       if (check.hint) ctx.out.line(`     ${check.hint}`);
     }

@@ -1,0 +1,51 @@
+/**
+ * `authsome cert rotate`: a new CA, constrained to the domains of the providers
+ * known now; the old one leaves every store it was in, and the new one goes there.
+ */
+
+import { constraintsFor } from "../../tls/constrained_ca.ts";
+import { rotateCa } from "../../tls/trust/mod.ts";
+import type { Context } from "../command.ts";
+import { EXIT } from "../exit_codes.ts";
+import { reportOutcomes, thisMachine } from "./cert_shared.ts";
+
+/** Runs the command. */
+export async function run(ctx: Context): Promise<number> {
+  const { permitted } = await constraintsFor((await ctx.registry()).routes);
+  const machine = thisMachine(ctx);
+  const rotation = await rotateCa(ctx.paths.ca, permitted, machine.stores, machine.exec);
+  const { ca, old } = rotation;
+  const unfinished = [...rotation.removed, ...rotation.added].filter((o) =>
+    o.kind === "failed" || o.kind === "needs_privilege"
+  );
+  if (ctx.flags.json) {
+    ctx.out.json({
+      created: old === undefined,
+      old_sha256: old?.cert.fingerprint256 ?? null,
+      sha256: ca.cert.fingerprint256,
+      path: ca.paths.cert,
+      retired: rotation.retired ?? null,
+      name_constraints: ca.permitted ?? null,
+      stores: rotation.stores.map((store) => store.id),
+      ok: unfinished.length === 0,
+    });
+    return unfinished.length === 0 ? EXIT.ok : EXIT.error;
+  }
+  if (!old) {
+    ctx.out.line(`There was no CA: made one at ${ca.paths.cert}`);
+    ctx.out.line("Run: authsome cert install  to trust it");
+    return EXIT.ok;
+  }
+  ctx.out.line(`Made a new CA (SHA-256 ${ca.cert.fingerprint256})`);
+  ctx.out.line(`  it may certify names under ${permitted.dns.length} domain(s)`);
+  ctx.out.line(`  the old certificate is kept in ${rotation.retired}`);
+  if (rotation.stores.length === 0) {
+    ctx.out.line(
+      "The old CA was in no trust store. Run: authsome cert install  to trust the new one",
+    );
+    return EXIT.ok;
+  }
+  const removed = reportOutcomes(ctx, "uninstall", rotation.removed, "the old CA");
+  const added = reportOutcomes(ctx, "install", rotation.added, "the new CA");
+  return removed === EXIT.ok && added === EXIT.ok ? EXIT.ok : EXIT.error;
+}

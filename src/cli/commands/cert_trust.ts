@@ -1,0 +1,81 @@
+/** `authsome cert install` and `authsome cert uninstall`: add or remove the CA in this machine's trust stores, or print the plan. */
+
+import { planTrust, PLATFORMS, platformStores } from "../../tls/trust/mod.ts";
+import { applyTrust, caRef, type Platform, selectStores } from "../../tls/trust/mod.ts";
+import { usage } from "../args.ts";
+import type { Context } from "../command.ts";
+import { EXIT } from "../exit_codes.ts";
+import {
+  findProvidersCa,
+  noStores,
+  openProvidersCa,
+  plansJson,
+  printPlans,
+  reportOutcomes,
+  storeFilter,
+  thisMachine,
+  warnUncovered,
+} from "./cert_shared.ts";
+
+function platformsOf(ctx: Context): readonly Platform[] | undefined {
+  const value = ctx.args.values.platform as string | undefined;
+  if (value === undefined) return undefined;
+  if (ctx.args.values["dry-run"] !== true) throw usage("--platform works only with --dry-run");
+  if (value === "all") return PLATFORMS;
+  if (!PLATFORMS.includes(value as Platform)) {
+    throw usage(`Unknown platform "${value}"`, `Use one of: ${PLATFORMS.join(", ")}, all`);
+  }
+  return [value as Platform];
+}
+
+/** Runs `install` or `uninstall`. */
+export async function trustCommand(ctx: Context, action: "install" | "uninstall"): Promise<number> {
+  const filter = storeFilter(ctx);
+  const platforms = platformsOf(ctx);
+  const dryRun = ctx.args.values["dry-run"] === true;
+  const checked = action === "install" ? await openProvidersCa(ctx) : await findProvidersCa(ctx);
+  if (!checked) {
+    if (ctx.flags.json) ctx.out.json({ action, ok: true, stores: [] });
+    else ctx.out.line("There is no local CA yet: nothing to uninstall");
+    return EXIT.ok;
+  }
+  const { ca } = checked;
+  const ref = caRef(ca.cert, ca.paths.cert);
+  if (platforms) {
+    // Another platform's stores cannot be probed: every step is shown, as a non-root user runs it.
+    const home = ctx.env.HOME ?? ctx.env.USERPROFILE ?? ".";
+    const sections = [];
+    for (const platform of platforms) {
+      const stores = selectStores(platformStores(platform, home), filter);
+      sections.push({ platform, plans: await planTrust(action, ref, stores) });
+    }
+    if (ctx.flags.json) {
+      ctx.out.json({
+        action,
+        dry_run: true,
+        platforms: sections.map((s) => ({
+          platform: s.platform,
+          plans: plansJson(s.plans, false),
+        })),
+      });
+    } else {
+      for (const { platform, plans } of sections) {
+        if (platforms.length > 1) ctx.out.line(`## ${platform}`);
+        printPlans(ctx, plans, false);
+      }
+    }
+    return EXIT.ok;
+  }
+  const machine = thisMachine(ctx);
+  const stores = selectStores(machine.stores, filter);
+  if (stores.length === 0) throw noStores(filter);
+  if (action === "install" && !ctx.flags.json) warnUncovered(ctx, checked);
+  if (dryRun) {
+    const plans = await planTrust(action, ref, stores, machine.exec);
+    if (ctx.flags.json) {
+      ctx.out.json({ action, dry_run: true, plans: plansJson(plans, machine.exec.elevated) });
+    } else printPlans(ctx, plans, machine.exec.elevated);
+    return EXIT.ok;
+  }
+  return reportOutcomes(ctx, action, await applyTrust(action, ca, stores, machine.exec));
+}
