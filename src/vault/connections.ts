@@ -25,9 +25,14 @@ export interface Connection {
   readonly scopes?: readonly string[];
   /** Set when a refresh failed: the user must log in again. */
   readonly needsLogin?: boolean;
+  /** How an OAuth2 connection was obtained; a client credentials one renews without a refresh token. */
+  readonly flow?: ConnectionFlow;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
+
+/** How a connection's credential was obtained. */
+export type ConnectionFlow = "pkce" | "device_code" | "client_credentials" | "api_key";
 
 /** How a connection stands, as `list` shows it. */
 export type ConnectionStatus = "connected" | "expired" | "needs-login";
@@ -40,6 +45,7 @@ interface StoredConnection {
   expires_at?: number;
   scopes?: string[];
   needs_login?: boolean;
+  flow?: ConnectionFlow;
   created_at: string;
   updated_at: string;
 }
@@ -68,6 +74,7 @@ function fromStored(stored: StoredConnection): Connection {
     expiresAt: stored.expires_at,
     scopes: stored.scopes,
     needsLogin: stored.needs_login,
+    flow: stored.flow,
     createdAt: stored.created_at,
     updatedAt: stored.updated_at,
   };
@@ -82,6 +89,7 @@ function toStored(connection: Connection): StoredConnection {
     expires_at: connection.expiresAt,
     scopes: connection.scopes ? [...connection.scopes] : undefined,
     needs_login: connection.needsLogin || undefined,
+    flow: connection.flow,
     created_at: connection.createdAt,
     updated_at: connection.updatedAt,
   };
@@ -172,7 +180,7 @@ export function connectionStatus(connection: Connection, now: number): Connectio
   if (connection.needsLogin) return "needs-login";
   if (
     connection.expiresAt !== undefined && connection.expiresAt <= now &&
-    !connection.fields.refresh_token
+    !connection.fields.refresh_token && connection.flow !== "client_credentials"
   ) {
     return "expired";
   }
