@@ -2,21 +2,52 @@
  * Credential lookup for the proxy: which connection a request uses (the
  * request's `X-Authsome-Connection`, else the run's `--connection`, else the
  * provider's default) and what it injects. The one place the proxy gets
- * secrets from; OAuth refresh plugs in behind `credentials()`.
+ * secrets from. An OAuth2 token due within five minutes, or one the upstream
+ * answered 401 to, is refreshed first: once per process (single-flight
+ * here) and once across processes (under the vault lock, in
+ * `oauth/refresh.ts`, loaded only when a refresh is due).
  */
 
-import { AuthsomeError } from "../errors.ts";
+import { AuthsomeError, isAuthsomeError } from "../errors.ts";
 import type { Provider, Registry } from "../providers/registry.ts";
 import { primaryField } from "../providers/compile.ts";
 import type { Secret } from "../secret.ts";
-import { type Connection, getConnection, listConnections } from "../vault/connections.ts";
+import {
+  type Connection,
+  getConnection,
+  listConnections,
+  replaceConnection,
+} from "../vault/connections.ts";
+import type { KeyContext } from "../vault/key_sources.ts";
 import type { Records } from "../vault/store.ts";
+import type { FetchFn } from "./oauth/mod.ts";
 import { type Credential, credentialsFor } from "./injection.ts";
+
+/** A token this close to its expiry is refreshed before it is handed out. */
+export const REFRESH_MARGIN_MS = 5 * 60_000;
+
+/** After a 401-triggered refresh, further 401s are not acted on for this long (no refresh loops). */
+const REJECTION_COOLDOWN_MS = 60_000;
+
+/** A token refreshed ahead of its expiry is not refreshed ahead again for this long, per process. */
+const PROACTIVE_COOLDOWN_MS = 30_000;
+
+/** A refresh that ended in "log in again" is not retried for this long. */
+const FAILURE_MEMORY_MS = 5_000;
 
 /** What a request to a provider gets. */
 export interface Resolved {
   readonly connection: string;
   readonly credentials: readonly Credential[];
+  /** Call when the upstream answered 401 to these credentials: the next request refreshes once. */
+  readonly onRejected?: () => void;
+}
+
+/** What refreshing OAuth2 tokens needs; without it, tokens are handed out as stored. */
+export interface RefreshOptions {
+  readonly vault: KeyContext;
+  readonly fetch?: FetchFn;
+  readonly now?: () => number;
 }
 
 /** Looks up credentials from one snapshot of the vault. */
@@ -24,12 +55,29 @@ export class CredentialSource {
   readonly #registry: Registry;
   readonly #records: Records;
   readonly #choices: ReadonlyMap<string, string>;
+  readonly #refresh?: RefreshOptions;
+  readonly #inflight = new Map<string, Promise<Connection>>();
+  /** Access tokens the upstream answered 401 to, by connection. */
+  readonly #rejected = new Map<string, string>();
+  readonly #lastForced = new Map<string, number>();
+  readonly #lastRenewed = new Map<string, number>();
+  readonly #failed = new Map<string, { at: number; error: AuthsomeError }>();
 
-  constructor(registry: Registry, records: Records, choices: ReadonlyMap<string, string>) {
+  constructor(
+    registry: Registry,
+    records: Records,
+    choices: ReadonlyMap<string, string>,
+    refresh?: RefreshOptions,
+  ) {
     this.#registry = registry;
     this.#records = records;
     this.#choices = choices;
+    this.#refresh = refresh;
     for (const [provider, name] of choices) this.#connection(provider, name);
+  }
+
+  #now(): number {
+    return (this.#refresh?.now ?? Date.now)();
   }
 
   #provider(name: string): Provider {
@@ -54,16 +102,82 @@ export class CredentialSource {
   }
 
   /** The credentials for a request to `provider`, with `requested` naming a connection per request. */
-  credentials(provider: string, requested?: string): Promise<Resolved> {
-    const connection = this.#connection(provider, requested ?? this.#choices.get(provider));
+  async credentials(provider: string, requested?: string): Promise<Resolved> {
+    let connection = this.#connection(provider, requested ?? this.#choices.get(provider));
     const definition = this.#provider(provider);
+    if (connection.authType === "oauth2" && this.#refresh) {
+      connection = await this.#current(connection, definition);
+    }
     const credentials = credentialsFor(
       definition.injections,
       connection.fields,
       primaryField(definition.definition),
       provider,
     );
-    return Promise.resolve({ connection: connection.name, credentials });
+    const renewable = connection.fields.refresh_token !== undefined ||
+      connection.flow === "client_credentials";
+    const token = connection.fields.access_token?.reveal();
+    const onRejected = this.#refresh && renewable && token !== undefined
+      ? () => this.#reject(`${provider}/${connection.name}`, token)
+      : undefined;
+    return { connection: connection.name, credentials, onRejected };
+  }
+
+  #reject(key: string, token: string): void {
+    const last = this.#lastForced.get(key);
+    if (last !== undefined && this.#now() - last < REJECTION_COOLDOWN_MS) return;
+    this.#rejected.set(key, token);
+  }
+
+  /** The connection, refreshed first when due or rejected; single-flight per connection. */
+  async #current(connection: Connection, provider: Provider): Promise<Connection> {
+    const key = `${connection.provider}/${connection.name}`;
+    const now = this.#now();
+    const rejected = this.#rejected.get(key);
+    const wasRejected = rejected !== undefined &&
+      rejected === connection.fields.access_token?.reveal();
+    const expired = connection.expiresAt !== undefined && connection.expiresAt <= now;
+    const due = connection.expiresAt !== undefined &&
+      connection.expiresAt - now <= REFRESH_MARGIN_MS;
+    const renewed = this.#lastRenewed.get(key);
+    if (!expired && !wasRejected) {
+      if (connection.needsLogin || !due) return connection;
+      // A provider whose tokens live under five minutes would otherwise be refreshed per request.
+      if (renewed !== undefined && now - renewed < PROACTIVE_COOLDOWN_MS) return connection;
+    }
+    const failed = this.#failed.get(key);
+    if (failed && now - failed.at < FAILURE_MEMORY_MS) throw failed.error;
+    let running = this.#inflight.get(key);
+    if (!running) {
+      running = this.#renew(connection, provider, wasRejected)
+        .finally(() => this.#inflight.delete(key));
+      this.#inflight.set(key, running);
+    }
+    return await running;
+  }
+
+  async #renew(connection: Connection, provider: Provider, rejected: boolean): Promise<Connection> {
+    const key = `${connection.provider}/${connection.name}`;
+    const options = this.#refresh!;
+    const { refreshConnection } = await import("./oauth/mod.ts");
+    try {
+      const fresh = await refreshConnection(
+        { vault: options.vault, provider, http: { fetch: options.fetch }, now: options.now },
+        connection,
+        rejected,
+      );
+      replaceConnection(this.#records, fresh);
+      this.#lastRenewed.set(key, this.#now());
+      if (rejected) {
+        this.#rejected.delete(key);
+        this.#lastForced.set(key, this.#now());
+      }
+      this.#failed.delete(key);
+      return fresh;
+    } catch (error) {
+      if (isAuthsomeError(error, "auth")) this.#failed.set(key, { at: this.#now(), error });
+      throw error;
+    }
   }
 }
 

@@ -5,12 +5,17 @@ import type { KeyContext } from "../vault/key_sources.ts";
 import type { Context } from "./command.ts";
 import { promptHidden } from "./prompt.ts";
 
+let asked: Promise<string> | undefined;
+
 /** The key context for `ctx`; prompts for a passphrase only when stdin is a terminal. */
 export function keyContext(ctx: Context): KeyContext {
   return {
     env: ctx.env,
     paths: ctx.paths,
     keyring: platformKeyring(ctx.env),
-    askPassphrase: Deno.stdin.isTerminal() ? () => promptHidden("Vault passphrase: ") : undefined,
+    // Asked once per process: a token refresh during `run` re-reads the vault without asking again.
+    askPassphrase: Deno.stdin.isTerminal()
+      ? () => (asked ??= promptHidden("Vault passphrase: "))
+      : undefined,
   };
 }

@@ -46,6 +46,8 @@ interface Pending {
   readonly provider: string | null;
   readonly connection: string | null;
   readonly injected: boolean;
+  /** Told when the upstream answers 401 to the injected credential (the next request refreshes). */
+  readonly rejected?: () => void;
   bytesUp: number;
 }
 
@@ -85,6 +87,7 @@ class Session {
     this.#source = new ByteSource(tls);
     this.#scanner = new ResponseScanner((response) => {
       const pending = this.#pending.shift();
+      if (pending?.rejected && response.status === 401) pending.rejected();
       if (pending) this.#record(pending, response.status, response.bytes);
     });
   }
@@ -209,15 +212,21 @@ class Session {
             target: setQueryParam(out.target, credential.name, credential.value.reveal()),
           };
       }
-      Object.assign(pending, { provider, connection: resolved.connection, injected: true });
+      Object.assign(pending, {
+        provider,
+        connection: resolved.connection,
+        injected: true,
+        rejected: resolved.onRejected,
+      });
       return out;
     } catch (error) {
       if (!isAuthsomeError(error)) throw error;
       Object.assign(pending, { provider });
-      const status = error.code === "not_found" ? 400 : 401;
-      const code = error.code === "not_found"
-        ? "authsome_connection_not_found"
-        : "authsome_reauth_required";
+      const [status, code] = error.code === "not_found"
+        ? [400, "authsome_connection_not_found"]
+        : error.code === "network"
+        ? [502, "authsome_refresh_failed"]
+        : [401, "authsome_reauth_required"];
       await this.#answer(
         pending,
         status,

@@ -24,5 +24,6 @@ export {
 } from "./flow.ts";
 export type { FetchFn, HttpOptions } from "./http.ts";
 export { type LoginEvents, loginOAuth, type LoginRequest, type LoginResult } from "./login.ts";
+export { refreshConnection } from "./refresh.ts";
 export { type Revocation, revokeConnection } from "./revoke.ts";
 export type { TokenSet } from "./tokens.ts";

@@ -117,8 +117,9 @@ export async function run(ctx: Context): Promise<number> {
     connectTimeoutMs: 15_000,
   };
   const registry = await ctx.registry();
-  const { records } = await readVault(keyContext(ctx));
-  const credentials = new CredentialSource(registry, records, choices);
+  const vault = keyContext(ctx);
+  const { records } = await readVault(vault);
+  const credentials = new CredentialSource(registry, records, choices, { vault });
   if (credentials.connectedProviders().size === 0) {
     ctx.out.warn(
       "no provider has a connection yet: nothing will be injected (authsome login PROVIDER)",

@@ -1,0 +1,199 @@
+import assert from "node:assert/strict";
+import type { AuthsomeError } from "../../errors.ts";
+import { homePaths } from "../../home.ts";
+import type { Provider } from "../../providers/registry.ts";
+import { checkProvider } from "../../providers/validate.ts";
+import { Secret } from "../../secret.ts";
+import { type Connection, getConnection, putConnection } from "../../vault/connections.ts";
+import { readVault, updateVault } from "../../vault/store.ts";
+import { CredentialSource, REFRESH_MARGIN_MS } from "../credentials.ts";
+import { decide } from "./refresh.ts";
+
+const NOW = 1_700_000_000_000;
+
+function conn(extra: Partial<Connection> = {}, fields: Record<string, string> = {}): Connection {
+  return {
+    provider: "p",
+    name: "default",
+    authType: "oauth2",
+    fields: Object.fromEntries(
+      Object.entries({ access_token: "at1", refresh_token: "rt1", client_id: "cid", ...fields })
+        .map(([k, v]) => [k, new Secret(v)]),
+    ),
+    createdAt: "",
+    updatedAt: "",
+    ...extra,
+  };
+}
+
+Deno.test("decide(): refresh within five minutes of expiry, on a 401, or never twice", () => {
+  const soon = NOW + REFRESH_MARGIN_MS - 1;
+  const later = NOW + REFRESH_MARGIN_MS + 60_000;
+  const past = NOW - 1;
+  const noRefresh = (extra: Partial<Connection>) => {
+    const c = conn(extra);
+    const { refresh_token: _, ...fields } = c.fields;
+    return { ...c, fields };
+  };
+  const rows: [string, Connection, { token?: string; rejected: boolean } | undefined, string][] = [
+    ["no expiry", conn(), undefined, "use"],
+    ["far from expiry", conn({ expiresAt: later }), undefined, "use"],
+    ["due", conn({ expiresAt: soon }), undefined, "renew"],
+    ["expired", conn({ expiresAt: past }), undefined, "renew"],
+    ["due, no refresh token", noRefresh({ expiresAt: soon }), undefined, "use"],
+    ["expired, no refresh token", noRefresh({ expiresAt: past }), undefined, "reauth"],
+    [
+      "expired client credentials",
+      noRefresh({ expiresAt: past, flow: "client_credentials" }),
+      undefined,
+      "renew",
+    ],
+    ["rejected", conn({ expiresAt: later }), { token: "at1", rejected: true }, "renew"],
+    [
+      "rejected, renewed since",
+      conn({ expiresAt: later }),
+      { token: "at0", rejected: true },
+      "use",
+    ],
+    ["due, renewed since by another process", conn({ expiresAt: soon }), {
+      token: "at0",
+      rejected: false,
+    }, "use"],
+    ["expired, renewed since but expired again", conn({ expiresAt: past }), {
+      token: "at0",
+      rejected: false,
+    }, "renew"],
+    ["needs login, still valid", conn({ expiresAt: soon, needsLogin: true }), undefined, "use"],
+    ["needs login, expired", conn({ expiresAt: past, needsLogin: true }), undefined, "reauth"],
+    [
+      "needs login, rejected",
+      conn({ needsLogin: true }),
+      { token: "at1", rejected: true },
+      "reauth",
+    ],
+    ["api key", conn({ authType: "api_key", expiresAt: past }), undefined, "use"],
+  ];
+  for (const [what, connection, held, expected] of rows) {
+    assert.equal(decide(connection, NOW, held), expected, what);
+  }
+});
+
+const PROVIDER = (() => {
+  const checked = checkProvider({
+    name: "p",
+    display_name: "P",
+    auth_type: "oauth2",
+    api_url: "api.p.example",
+    injection: { type: "header", name: "Authorization", prefix: "Bearer " },
+    oauth: { token_url: "https://as.p.example/token", token_endpoint_auth_method: "none" },
+    docs_url: "https://p.example/docs",
+  });
+  if (!checked.ok) throw new Error(JSON.stringify(checked.problems));
+  return { ...checked.provider, name: "p", source: { kind: "bundled" } } as Provider;
+})();
+
+/** A vault in a temporary home with one connection, and a token endpoint that answers from `answer`. */
+async function setup(connection: Connection, answer: () => Response | Promise<Response>) {
+  const dir = await Deno.makeTempDir({ prefix: "authsome-refresh-" });
+  const key = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))));
+  const vault = { env: { AUTHSOME_MASTER_KEY: key }, paths: homePaths({ AUTHSOME_HOME: dir }) };
+  await updateVault(vault, (records) => putConnection(records, connection, false));
+  const sent: URLSearchParams[] = [];
+  const fetch = async (_url: string, init?: RequestInit) => {
+    sent.push(new URLSearchParams(String(init?.body)));
+    return await answer();
+  };
+  const { records } = await readVault(vault);
+  const source = new CredentialSource(
+    { providers: new Map([["p", PROVIDER]]), routes: [], broken: [] },
+    records,
+    new Map(),
+    { vault, fetch },
+  );
+  const stored = async () => getConnection((await readVault(vault)).records, "p");
+  return {
+    source,
+    sent,
+    stored,
+    header: async () => (await source.credentials("p")).credentials[0].value.reveal(),
+    [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),
+  };
+}
+
+Deno.test("CredentialSource refreshes a due token once for concurrent requests and stores it", async () => {
+  let calls = 0;
+  await using t = await setup(conn({ expiresAt: Date.now() + 60_000 }), async () => {
+    calls++;
+    await new Promise((r) => setTimeout(r, 20));
+    return Response.json({ access_token: "at2", refresh_token: "rt2", expires_in: 3600 });
+  });
+  const headers = await Promise.all(Array.from({ length: 20 }, () => t.header()));
+  assert.deepEqual(new Set(headers), new Set(["Bearer at2"]));
+  assert.equal(calls, 1);
+  assert.deepEqual(
+    [t.sent[0].get("grant_type"), t.sent[0].get("refresh_token"), t.sent[0].get("client_id")],
+    ["refresh_token", "rt1", "cid"],
+  );
+  const stored = await t.stored();
+  assert.equal(stored.fields.refresh_token.reveal(), "rt2");
+  assert.ok(stored.expiresAt! > Date.now() + 3_000_000);
+});
+
+Deno.test("CredentialSource keeps a refresh token the server does not reissue (RFC 6749 §6)", async () => {
+  await using t = await setup(
+    conn({ expiresAt: Date.now() + 60_000 }),
+    () => Response.json({ access_token: "at2", expires_in: 3600 }),
+  );
+  assert.equal(await t.header(), "Bearer at2");
+  assert.equal((await t.stored()).fields.refresh_token.reveal(), "rt1");
+});
+
+Deno.test("CredentialSource: a server that is down leaves a valid token in use, an expired one fails (network)", async () => {
+  await using valid = await setup(
+    conn({ expiresAt: Date.now() + 60_000 }),
+    () => new Response("", { status: 503 }),
+  );
+  assert.equal(await valid.header(), "Bearer at1");
+  assert.equal((await valid.stored()).needsLogin, undefined);
+  await using expired = await setup(
+    conn({ expiresAt: Date.now() - 1 }),
+    () => Promise.reject(new TypeError("refused")),
+  );
+  await assert.rejects(expired.header(), (e: AuthsomeError) => e.code === "network");
+});
+
+Deno.test("CredentialSource: a refused refresh marks the connection and asks for a login", async () => {
+  await using t = await setup(
+    conn({ expiresAt: Date.now() - 1 }),
+    () => Response.json({ error: "invalid_grant" }, { status: 400 }),
+  );
+  await assert.rejects(
+    t.header(),
+    (e: AuthsomeError) =>
+      e.code === "auth" && /could not be refreshed \(invalid_grant\)/.test(e.message) &&
+      e.hint === "Log in again, run: authsome login p",
+  );
+  assert.equal((await t.stored()).needsLogin, true);
+  // Remembered for a moment: no second request to the token endpoint.
+  await assert.rejects(t.header(), /could not be refreshed/);
+  assert.equal(t.sent.length, 1);
+});
+
+Deno.test("CredentialSource: a 401 makes the next request refresh, once per cooldown", async () => {
+  let n = 1;
+  await using t = await setup(
+    conn(),
+    () => Response.json({ access_token: `at${++n}`, refresh_token: `rt${n}` }),
+  );
+  const first = await t.source.credentials("p");
+  first.onRejected!();
+  first.onRejected!();
+  assert.equal(await t.header(), "Bearer at2");
+  (await t.source.credentials("p")).onRejected!();
+  assert.equal(
+    await t.header(),
+    "Bearer at2",
+    "a second 401 right after a refresh is not acted on",
+  );
+  assert.equal(t.sent.length, 1);
+});
