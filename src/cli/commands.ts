@@ -10,12 +10,18 @@ import type { CommandSpec } from "./command.ts";
 export const COMMANDS: readonly CommandSpec[] = [
   {
     name: "login",
-    summary: "Add or replace a connection (API key, or a token you already have)",
+    summary: "Add or replace a connection (API key, or OAuth2 sign-in)",
     synopsis:
-      "PROVIDER [--connection NAME] [--key-stdin | --from-env VAR] [--field NAME=VALUE]... [--force]",
+      "PROVIDER [--connection NAME] [--key-stdin | --from-env VAR] [--field NAME=VALUE]... [--force]\n" +
+      "       authsome login PROVIDER [--flow pkce|device_code|client_credentials] [--scopes A,B]\n" +
+      "         [--client-id ID] [--client-secret-stdin] [--connection NAME] [--force]",
     description:
-      "On a terminal the key is asked for without echo. Without one, pipe it with --key-stdin\n" +
-      "or name an environment variable with --from-env. The key is checked against the provider's pattern.",
+      "API keys: on a terminal the key is asked for without echo. Without one, pipe it with --key-stdin\n" +
+      "or name an environment variable with --from-env. The key is checked against the provider's pattern.\n" +
+      "OAuth2: PKCE in the browser (a listener on 127.0.0.1 takes the redirect; BROWSER=none prints the\n" +
+      "URL only), or the device code flow where there is no display, CI or no terminal. The client id and\n" +
+      "secret are stored encrypted per provider; providers that allow it register a client themselves.\n" +
+      "--flow api_key (or --key-stdin, --from-env) stores a token you already have.",
     options: {
       connection: {
         type: "string",
@@ -53,7 +59,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: "logout",
-    summary: "Remove a connection",
+    summary: "Remove a connection (revoking its OAuth2 tokens where the provider allows)",
     synopsis: "PROVIDER [--connection NAME]",
     options: {
       connection: {

@@ -1,6 +1,7 @@
 /**
  * `authsome login PROVIDER`: stores an API key (or a token pasted for an
- * OAuth2 provider) as a connection. Every input is read and checked before
+ * OAuth2 provider, `--flow api_key`) as a connection, or hands an OAuth2
+ * sign-in to `../oauth_login.ts`. Every input is read and checked before
  * the vault is touched, so a bad key or Ctrl-C leaves nothing behind.
  */
 
@@ -92,21 +93,31 @@ export async function run(ctx: Context): Promise<number> {
   const flow = ctx.args.values.flow as string | undefined;
   const fromEnv = ctx.args.values["from-env"] as string | undefined;
   const stdin = ctx.args.values["key-stdin"] === true;
-  if (def.auth_type === "oauth2" && fromEnv === undefined && !stdin) {
+  const oauthFlags = ["scopes", "client-id", "client-secret-stdin"].filter((f) =>
+    ctx.args.values[f] !== undefined
+  );
+  if (def.auth_type === "api_key" && (oauthFlags.length > 0 || (flow ?? "api_key") !== "api_key")) {
+    const what = flow !== undefined && flow !== "api_key" ? `--flow ${flow}` : `--${oauthFlags[0]}`;
     throw new AuthsomeError(
       "usage",
-      `OAuth2 sign-in for "${def.name}" is not available in this build`,
+      `Provider "${def.name}" uses API keys; ${what} does not apply`,
+    );
+  }
+  const pasted = fromEnv !== undefined || stdin;
+  if (def.auth_type === "oauth2" && pasted && flow !== undefined && flow !== "api_key") {
+    throw new AuthsomeError(
+      "usage",
+      `--flow ${flow} signs in; it takes no --key-stdin or --from-env`,
       {
         hint:
-          `Store a token you already have: authsome login ${def.name} --key-stdin (or --from-env VAR)`,
+          `To store a token you already have: authsome login ${def.name} --flow api_key --key-stdin`,
       },
     );
   }
-  if (flow !== undefined && flow !== "api_key" && def.auth_type === "api_key") {
-    throw new AuthsomeError(
-      "usage",
-      `Provider "${def.name}" uses API keys; --flow ${flow} does not apply`,
-    );
+  if (def.auth_type === "oauth2" && !pasted && flow !== "api_key") {
+    // The OAuth code loads only for an OAuth sign-in.
+    const { loginWithOAuth } = await import("../oauth_login.ts");
+    return await loginWithOAuth(ctx, provider, name, await readFields(ctx, provider));
   }
   const label = def.auth_type === "oauth2"
     ? `${def.display_name} access token`
@@ -123,6 +134,7 @@ export async function run(ctx: Context): Promise<number> {
       name,
       authType: def.auth_type,
       fields,
+      flow: "api_key",
       createdAt: now,
       updatedAt: now,
     }, ctx.args.values.force === true));
