@@ -13,6 +13,7 @@ const python = client(
   "Debian's python3 with requests and httpx",
   (p) => pythonHas(p, "requests", "httpx"),
 );
+const go = client("go", "Go's net/http through the proxy");
 const node24 = client(
   `${ROOT}.tools/node24/node_modules/.bin/node`,
   "Node 24 for NODE_USE_ENV_PROXY (.ci/run installs it)",
@@ -88,6 +89,26 @@ Deno.test(
     assert.doesNotMatch(result.stderr, /ignores NODE_USE_ENV_PROXY/);
   },
 );
+
+Deno.test({ name: "Go net/http through run", ignore: !go }, async () => {
+  await using t = await e2e();
+  const cache = await Deno.makeTempDir({ prefix: "authsome-go-" });
+  try {
+    const result = await t.run([go!, "run", fixture("go_client.go")], {
+      env: {
+        HOME: cache,
+        GOCACHE: `${cache}/cache`,
+        GOPATH: `${cache}/path`,
+        GOFLAGS: "-mod=mod",
+        GO111MODULE: "off",
+      },
+    });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(JSON.parse(result.stdout).headers.authorization, `Bearer ${CANARY}`);
+  } finally {
+    await Deno.remove(cache, { recursive: true });
+  }
+});
 
 Deno.test("Deno fetch through run", async () => {
   await using t = await e2e();
