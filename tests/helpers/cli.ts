@@ -51,8 +51,9 @@ export async function authsome(
   }).spawn();
   if (options.stdin !== undefined) {
     const writer = child.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(options.stdin));
-    await writer.close();
+    // A child that exits before reading its input closes the pipe: its exit code and stderr tell why.
+    await writer.write(new TextEncoder().encode(options.stdin)).catch(() => {});
+    await writer.close().catch(() => {});
   }
   const out = await child.output();
   const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
