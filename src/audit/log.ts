@@ -26,21 +26,42 @@ export interface AuditEntry {
 
 const encoder = new TextEncoder();
 
-/** An append-only JSONL writer; each line is written whole with O_APPEND. */
+/** How long appended lines may wait before they are written, so a busy proxy writes in batches. */
+const FLUSH_MS = 50;
+
+/**
+ * An append-only JSONL writer. Lines are batched for up to 50 ms and written
+ * with O_APPEND in one call, whole lines only; `close()` writes what waits.
+ */
 export class AuditLog {
   readonly #path: string;
   #file: Deno.FsFile | undefined;
+  #waiting: string[] = [];
+  #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(path: string) {
     this.#path = path;
   }
 
-  /** Appends one entry. Failure to write the log never fails the request. */
-  append(entry: AuditEntry): boolean {
+  /** Queues one entry. Failure to write the log never fails the request. */
+  append(entry: AuditEntry): void {
+    this.#waiting.push(`${JSON.stringify(entry)}\n`);
+    if (this.#timer === undefined) {
+      this.#timer = setTimeout(() => this.flush(), FLUSH_MS);
+      Deno.unrefTimer(this.#timer);
+    }
+  }
+
+  /** Writes every queued line now; false when the log could not be written. */
+  flush(): boolean {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#waiting.length === 0) return true;
+    const text = this.#waiting.join("");
+    this.#waiting = [];
     try {
       this.#file ??= Deno.openSync(this.#path, { append: true, create: true, mode: 0o600 });
-      const line = encoder.encode(`${JSON.stringify(entry)}\n`);
-      let rest = line;
+      let rest = encoder.encode(text);
       while (rest.length > 0) rest = rest.subarray(this.#file.writeSync(rest));
       return true;
     } catch {
@@ -48,8 +69,9 @@ export class AuditLog {
     }
   }
 
-  /** Closes the file. */
+  /** Writes what waits and closes the file. */
   close(): void {
+    this.flush();
     this.#file?.close();
     this.#file = undefined;
   }

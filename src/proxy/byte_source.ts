@@ -8,6 +8,20 @@
 import type { Socket } from "node:net";
 
 const HIGH_WATER = 256 * 1024;
+/** How often deadlines are checked: one timer for every connection, not one per read. */
+const SWEEP_MS = 100;
+
+const watched = new Set<ByteSource>();
+let sweeper: ReturnType<typeof setInterval> | undefined;
+
+function sweep(): void {
+  const now = Date.now();
+  for (const source of watched) if (source.deadline <= now) source.expire();
+  if (watched.size === 0) {
+    clearInterval(sweeper);
+    sweeper = undefined;
+  }
+}
 
 /** Chunks of a socket, pulled one at a time. */
 export class ByteSource {
@@ -17,6 +31,7 @@ export class ByteSource {
   #ended = false;
   #error: Error | undefined;
   #wake: (() => void) | undefined;
+  #deadline = Infinity;
   readonly #onData = (chunk: Uint8Array) => {
     this.#queue.push(chunk);
     this.#queued += chunk.length;
@@ -25,6 +40,7 @@ export class ByteSource {
   };
   readonly #onEnd = () => {
     this.#ended = true;
+    watched.delete(this);
     this.#notify();
   };
   readonly #onError = (error: Error) => {
@@ -46,6 +62,32 @@ export class ByteSource {
     const wake = this.#wake;
     this.#wake = undefined;
     wake?.();
+  }
+
+  /** When reads give up: a time in ms since the epoch, or Infinity. */
+  get deadline(): number {
+    return this.#deadline;
+  }
+
+  /** Makes reads return null once `at` (ms since the epoch) has passed; Infinity clears it. */
+  setDeadline(at: number): void {
+    this.#deadline = at;
+    if (at === Infinity) {
+      watched.delete(this);
+      return;
+    }
+    watched.add(this);
+    if (sweeper === undefined) {
+      sweeper = setInterval(sweep, SWEEP_MS);
+      Deno.unrefTimer(sweeper);
+    }
+  }
+
+  /** The deadline passed: the stream ends here. */
+  expire(): void {
+    watched.delete(this);
+    this.#ended = true;
+    this.#notify();
   }
 
   /** The next chunk, or null at the end of the stream (or after an error). */
@@ -74,6 +116,7 @@ export class ByteSource {
 
   /** Stops reading and returns the bytes received but not read; the socket stays paused. */
   detach(): Uint8Array {
+    watched.delete(this);
     this.#socket.pause();
     this.#socket.off("data", this.#onData);
     this.#socket.off("end", this.#onEnd);

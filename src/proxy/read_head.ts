@@ -9,16 +9,11 @@ export type HeadRead =
   | { readonly kind: "end" }
   | { readonly kind: "reject"; readonly status: number; readonly reason: string };
 
-function timeout(ms: number): { promise: Promise<null>; cancel: () => void } {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const promise = new Promise<null>((resolve) => timer = setTimeout(() => resolve(null), ms));
-  return { promise, cancel: () => clearTimeout(timer) };
-}
-
 /**
  * Reads until a whole head is parsed. Waits `idleMs` for the first byte and
- * `headerMs` for the rest; a client that stalls gets 408-style closing
- * (`end`) before it sends anything, and a rejection once it has.
+ * `headerMs` for the rest (deadlines on the source, checked by one sweeper,
+ * not a timer per read); a client that stalls before sending anything gets
+ * `end`, and a rejection once it has sent part of a head.
  */
 export async function readHead(
   source: ByteSource,
@@ -26,12 +21,11 @@ export async function readHead(
   headerMs: number,
 ): Promise<HeadRead> {
   const chunks: Uint8Array[] = [];
-  let deadline: number | undefined;
+  source.setDeadline(Date.now() + idleMs);
   for (;;) {
-    const wait = timeout(deadline === undefined ? idleMs : Math.max(1, deadline - Date.now()));
-    const chunk = await Promise.race([source.read(), wait.promise]);
-    wait.cancel();
+    const chunk = await source.read();
     if (chunk === null) {
+      source.setDeadline(Infinity);
       if (chunks.length === 0) return { kind: "end" };
       return {
         kind: "reject",
@@ -39,7 +33,7 @@ export async function readHead(
         reason: "The request head was cut short or took too long",
       };
     }
-    deadline ??= Date.now() + headerMs;
+    if (chunks.length === 0) source.setDeadline(Date.now() + headerMs);
     chunks.push(chunk);
     const buffer = concat(chunks);
     const parsed = parseRequestHead(buffer);
@@ -48,6 +42,7 @@ export async function readHead(
       chunks.push(buffer);
       continue;
     }
+    source.setDeadline(Infinity);
     if (parsed.kind === "reject") return parsed;
     source.unread(buffer.subarray(parsed.length));
     return { kind: "head", head: parsed.head };

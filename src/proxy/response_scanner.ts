@@ -21,6 +21,9 @@ type State =
   | { kind: "raw" };
 
 const CRLFCRLF = [13, 10, 13, 10];
+const EMPTY = new Uint8Array(0);
+const latin1 = new TextDecoder("latin1");
+const HEAD: State = { kind: "head" };
 const MAX_HEAD = 256 * 1024;
 
 function indexOfCrlfCrlf(bytes: Uint8Array, from: number): number {
@@ -36,8 +39,8 @@ function indexOfCrlfCrlf(bytes: Uint8Array, from: number): number {
 export class ResponseScanner {
   readonly #methods: string[] = [];
   readonly #onResponse: (response: ResponseSeen) => void;
-  #state: State = { kind: "head" };
-  #head = new Uint8Array(0);
+  #state: State = HEAD;
+  #head = EMPTY;
   #status = 0;
   #bytes = 0;
 
@@ -98,19 +101,23 @@ export class ResponseScanner {
 
   #readHead(chunk: Uint8Array, offset: number): number {
     const previous = this.#head.length;
-    const joined = new Uint8Array(previous + chunk.length - offset);
-    joined.set(this.#head);
-    joined.set(chunk.subarray(offset), previous);
-    const end = indexOfCrlfCrlf(joined, previous - 3);
+    // The common case, a whole head inside one chunk, needs no copy.
+    let view = chunk.subarray(offset);
+    if (previous > 0) {
+      view = new Uint8Array(previous + view.length);
+      view.set(this.#head);
+      view.set(chunk.subarray(offset), previous);
+    }
+    const end = indexOfCrlfCrlf(view, previous - 3);
     if (end === -1) {
-      this.#head = joined;
-      if (joined.length > MAX_HEAD) this.#state = { kind: "raw" };
+      this.#head = view.slice();
+      if (view.length > MAX_HEAD) this.#state = { kind: "raw" };
       return chunk.length;
     }
     const headLength = end + CRLFCRLF.length;
-    this.#head = new Uint8Array(0);
+    this.#head = EMPTY;
     this.#bytes += headLength;
-    this.#begin(new TextDecoder("latin1").decode(joined.subarray(0, end)));
+    this.#begin(latin1.decode(view.subarray(0, end)));
     return offset + headLength - previous;
   }
 
@@ -151,6 +158,6 @@ export class ResponseScanner {
     this.#methods.shift();
     this.#onResponse({ status: this.#status, bytes: this.#bytes });
     this.#bytes = 0;
-    this.#state = { kind: "head" };
+    this.#state = HEAD;
   }
 }
