@@ -13,6 +13,7 @@
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { cpus, totalmem } from "node:os";
+import { PERMISSIONS, RUNTIME_FLAGS } from "./compile.ts";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const { values: flags } = parseArgs({
@@ -149,7 +150,8 @@ try {
       pin(1, [
         deno,
         "run",
-        "-A",
+        ...PERMISSIONS,
+        ...RUNTIME_FLAGS,
         main,
         "run",
         "--upstream-ca",

@@ -34,6 +34,7 @@ Deno.test("compileArgs() builds each target into its asset with the same permiss
       "--allow-net",
       "--allow-sys=hostname,uid,gid,userInfo",
       "--no-prompt",
+      "--v8-flags=--max-semi-space-size=2",
       "/src/main.ts",
     ], target);
   }

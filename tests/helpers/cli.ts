@@ -1,7 +1,7 @@
 /** Runs the real entry point, main.ts, as a subprocess with a temporary AUTHSOME_HOME. */
 
 import { fileURLToPath } from "node:url";
-import { PERMISSIONS } from "../../scripts/compile.ts";
+import { PERMISSIONS, RUNTIME_FLAGS } from "../../scripts/compile.ts";
 
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -26,7 +26,7 @@ export interface CliOptions {
  * permissions the compiled binary has, so every test also checks they suffice.
  */
 export function authsomeCommand(args: readonly string[]): [string, string[]] {
-  return [Deno.execPath(), ["run", ...PERMISSIONS, "--quiet", MAIN, ...args]];
+  return [Deno.execPath(), ["run", ...PERMISSIONS, ...RUNTIME_FLAGS, "--quiet", MAIN, ...args]];
 }
 
 /** Runs `authsome ARGS` to completion. */
