@@ -208,3 +208,105 @@ Deno.test({ name: "authsome log shows the requests of past runs", ignore: !curl 
   assert.deepEqual([entries[0].method, entries[0].path, entries[0].bytes_up], ["POST", "/two", 1]);
   assert.equal((await authsome(["log", "-n", "x"], { home: t.home })).code, 2);
 });
+
+/** A minimal corporate proxy: answers CONNECT by tunnelling to `target`, recording what it was asked. */
+function corporateProxy(targetPort: number) {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const seen: { authority: string; auth: string | undefined }[] = [];
+  const serve = (async () => {
+    for await (const conn of listener) {
+      (async () => {
+        const buffer = new Uint8Array(8192);
+        const n = await conn.read(buffer);
+        const head = new TextDecoder().decode(buffer.subarray(0, n ?? 0));
+        const authority = /^CONNECT (\S+) /.exec(head)?.[1] ?? "";
+        seen.push({ authority, auth: /\r\nProxy-Authorization: ([^\r]+)/i.exec(head)?.[1] });
+        const upstream = await Deno.connect({ hostname: "127.0.0.1", port: targetPort });
+        await conn.write(new TextEncoder().encode("HTTP/1.1 200 Connection established\r\n\r\n"));
+        await Promise.all([
+          conn.readable.pipeTo(upstream.writable),
+          upstream.readable.pipeTo(conn.writable),
+        ]).catch(() => {});
+      })().catch(() => conn.close());
+    }
+  })();
+  return {
+    url: `http://corp:s3cret@127.0.0.1:${(listener.addr as Deno.NetAddr).port}`,
+    seen,
+    [Symbol.asyncDispose]: async () => {
+      listener.close();
+      await serve.catch(() => {});
+    },
+  };
+}
+
+Deno.test({
+  name:
+    "an upstream proxy (--upstream, or the parent's HTTPS_PROXY) carries intercepted and tunnelled traffic; NO_PROXY is respected",
+  ignore: !curl,
+}, async () => {
+  await using t = await e2e(["openai"]);
+  await using corp = corporateProxy(t.origin.port);
+  const viaFlag = await authsome([
+    "run",
+    "--upstream",
+    corp.url,
+    "--upstream-ca",
+    t.origin.caFile,
+    "--",
+    curl!,
+    "-sS",
+    "https://api.openai.com/v1/corp",
+  ], { home: t.home });
+  assert.equal(viaFlag.code, 0, viaFlag.stderr);
+  assert.equal(JSON.parse(viaFlag.stdout).headers.authorization, `Bearer ${CANARY}`);
+  assert.deepEqual(corp.seen[0], {
+    authority: "api.openai.com:443",
+    auth: `Basic ${btoa("corp:s3cret")}`,
+  });
+  const tunnelled = await authsome([
+    "run",
+    "--upstream",
+    corp.url,
+    "--",
+    curl!,
+    "-sS",
+    // The origin's certificate names api.openai.com: -k, since only the route is under test here.
+    "-k",
+    "https://unrouted.example.com/x",
+  ], {
+    home: t.home,
+  });
+  assert.equal(tunnelled.code, 0, tunnelled.stderr);
+  assert.equal(corp.seen[1].authority, "unrouted.example.com:443");
+  const inherited = await authsome([
+    "run",
+    "--upstream-ca",
+    t.origin.caFile,
+    "--",
+    curl!,
+    "-sS",
+    "https://api.openai.com/v1/env",
+  ], {
+    home: t.home,
+    env: { HTTPS_PROXY: corp.url },
+  });
+  assert.equal(inherited.code, 0, inherited.stderr);
+  assert.equal(corp.seen.length, 3);
+  const exempt = await authsome([
+    "run",
+    ...t.origin.connectTo("api.openai.com"),
+    "--upstream-ca",
+    t.origin.caFile,
+    "--",
+    "sh",
+    "-c",
+    // The child inherits NO_PROXY too, so this client is told to use the proxy regardless.
+    `${curl} -sS --noproxy '' -x "$HTTPS_PROXY" https://api.openai.com/v1/noproxy`,
+  ], {
+    home: t.home,
+    env: { HTTPS_PROXY: corp.url, NO_PROXY: "openai.com" },
+  });
+  assert.equal(exempt.code, 0, exempt.stderr);
+  assert.equal(corp.seen.length, 3, "NO_PROXY sends api.openai.com around the corporate proxy");
+});
