@@ -204,3 +204,11 @@ Deno.test("logout revokes the refresh and access tokens, and removes the connect
   assert.equal(await connection(t), undefined);
   t.outputs.push(out.stdout, out.stderr, login.stdout, login.stderr, failed.stdout, failed.stderr);
 });
+
+Deno.test("export refreshes a token about to expire before printing it", async () => {
+  await using t = await loggedIn({ loginLifetime: 60, refreshLifetime: 3600 });
+  const result = await t.cli(["export", "oauthtest", "--format", "json"]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(t.server.stats.refreshes, 1);
+  assert.equal(JSON.parse(result.stdout).OAUTHTEST_TOKEN, t.server.stats.accessTokens[1]);
+});

@@ -101,13 +101,17 @@ export class CredentialSource {
     return listConnections(this.#records).flatMap((c) => Object.values(c.fields));
   }
 
+  /** The connection a request (or an export) uses, its OAuth2 token refreshed first when due. */
+  async connection(provider: string, requested?: string): Promise<Connection> {
+    const connection = this.#connection(provider, requested ?? this.#choices.get(provider));
+    if (connection.authType !== "oauth2" || !this.#refresh) return connection;
+    return await this.#current(connection, this.#provider(provider));
+  }
+
   /** The credentials for a request to `provider`, with `requested` naming a connection per request. */
   async credentials(provider: string, requested?: string): Promise<Resolved> {
-    let connection = this.#connection(provider, requested ?? this.#choices.get(provider));
+    const connection = await this.connection(provider, requested);
     const definition = this.#provider(provider);
-    if (connection.authType === "oauth2" && this.#refresh) {
-      connection = await this.#current(connection, definition);
-    }
     const credentials = credentialsFor(
       definition.injections,
       connection.fields,

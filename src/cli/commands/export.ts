@@ -2,7 +2,8 @@
 
 import { AuthsomeError } from "../../errors.ts";
 import { getProvider } from "../../providers/registry.ts";
-import { checkConnectionName, getConnection } from "../../vault/connections.ts";
+import { CredentialSource } from "../../auth/credentials.ts";
+import { checkConnectionName } from "../../vault/connections.ts";
 import { readVault } from "../../vault/store.ts";
 import type { Context } from "../command.ts";
 import { EXIT } from "../exit_codes.ts";
@@ -19,9 +20,11 @@ export async function run(ctx: Context): Promise<number> {
   }
   const provider = getProvider(await ctx.registry(), ctx.args.positionals[0]);
   const given = ctx.args.values.connection as string | undefined;
-  const { records } = await readVault(keyContext(ctx));
-  const connection = getConnection(
-    records,
+  const vault = keyContext(ctx);
+  const { records } = await readVault(vault);
+  // An OAuth2 token about to expire is refreshed before it is handed out, as the proxy would.
+  const source = new CredentialSource(await ctx.registry(), records, new Map(), { vault });
+  const connection = await source.connection(
     provider.name,
     given === undefined ? undefined : checkConnectionName(given),
   );
