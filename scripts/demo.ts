@@ -7,10 +7,9 @@
  */
 
 import { fileURLToPath } from "node:url";
-import { startOrigin } from "./fake_api.ts";
+import { DEMO_KEY as KEY, DEMO_PROVIDER, startOrigin } from "./fake_api.ts";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
-const KEY = "demo-sk-7f3a9c1e5b2d4f6a8c0e";
 
 async function authsome(
   args: string[],
@@ -35,23 +34,7 @@ await using api = await startOrigin(["api.demo.test"]);
 try {
   const env = { AUTHSOME_HOME: home, AUTHSOME_KEYRING: "none", DENO_NO_UPDATE_CHECK: "1" };
   await Deno.mkdir(`${home}/providers`, { recursive: true });
-  await Deno.writeTextFile(
-    `${home}/providers/demo.json`,
-    JSON.stringify(
-      {
-        name: "demo",
-        display_name: "Demo API",
-        auth_type: "api_key",
-        api_url: "api.demo.test",
-        injection: { type: "header", name: "Authorization", prefix: "Bearer " },
-        placeholders: ["DEMO_API_KEY"],
-        export: { DEMO_API_KEY: "api_key" },
-        docs_url: "https://example.com/demo",
-      },
-      null,
-      2,
-    ),
-  );
+  await Deno.writeTextFile(`${home}/providers/demo.json`, JSON.stringify(DEMO_PROVIDER, null, 2));
   console.log(`1. A throwaway AUTHSOME_HOME: ${home}`);
   console.log(
     `2. A fake API, https://api.demo.test, really 127.0.0.1:${api.port} with a test CA of its own`,

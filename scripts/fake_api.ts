@@ -8,6 +8,21 @@
 import { loadOrCreateCa } from "../src/tls/ca.ts";
 import { issueLeaf, loadOrCreateLeafKey } from "../src/tls/leaf.ts";
 
+/** The demo's user provider: api.demo.test, with a Bearer header (the demo and the docs' sandbox). */
+export const DEMO_PROVIDER = {
+  name: "demo",
+  display_name: "Demo API",
+  auth_type: "api_key",
+  api_url: "api.demo.test",
+  injection: { type: "header", name: "Authorization", prefix: "Bearer " },
+  placeholders: ["DEMO_API_KEY"],
+  export: { DEMO_API_KEY: "api_key" },
+  docs_url: "https://example.com/demo",
+} as const;
+
+/** The made-up key the demo logs `demo` in with. */
+export const DEMO_KEY = "demo-sk-7f3a9c1e5b2d4f6a8c0e";
+
 /** One request as the origin saw it. */
 export interface Seen {
   readonly method: string;

@@ -9,25 +9,13 @@
 
 import { shellQuote } from "../../src/cli/export_format.ts";
 import { PERMISSIONS } from "../compile.ts";
-import type { Origin } from "../fake_api.ts";
+import { DEMO_KEY, DEMO_PROVIDER, type Origin } from "../fake_api.ts";
+
+export { DEMO_PROVIDER };
 import { ROOT } from "./generate.ts";
 
-/** The key the sandbox logs `demo` in with. */
-export const DEMO_KEY = "demo-sk-7f3a9c1e5b2d4f6a8c0e";
 /** The made-up key the sandbox logs `openai` in with. */
 export const OPENAI_KEY = "sk-demo-00000000000000000000";
-
-/** The user provider the examples call: api.demo.test, with a Bearer header. */
-export const DEMO_PROVIDER = {
-  name: "demo",
-  display_name: "Demo API",
-  auth_type: "api_key",
-  api_url: "api.demo.test",
-  injection: { type: "header", name: "Authorization", prefix: "Bearer " },
-  placeholders: ["DEMO_API_KEY"],
-  export: { DEMO_API_KEY: "api_key" },
-  docs_url: "https://example.com/demo",
-} as const;
 
 /** What a script printed (stdout and stderr together) and its exit code. */
 export interface Ran {
