@@ -172,6 +172,11 @@ Deno.test("upstream faults get a 502 with a JSON body and the proxy keeps servin
   try {
     const cases: [string, string[], RegExp][] = [
       ["refused", ["--connect-to", "api.openai.com:443:127.0.0.1:1"], /connection refused/],
+      [
+        "upstream proxy refused",
+        ["--upstream", "http://127.0.0.1:1"],
+        /^upstream proxy: connection refused by 127\.0\.0\.1:1$/,
+      ],
       ["not TLS", [
         "--connect-to",
         `api.openai.com:443:127.0.0.1:${(garbage.addr as Deno.NetAddr).port}`,

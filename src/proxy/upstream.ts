@@ -95,14 +95,20 @@ async function viaProxy(
   port: number,
   timeoutMs: number,
 ): Promise<Deno.TcpConn> {
-  const conn = await withTimeout(
-    Deno.connect({
-      hostname: proxy.hostname.replace(/^\[|\]$/g, ""),
-      port: Number(proxy.port || 80),
-    }),
-    timeoutMs,
-    "proxy",
-  );
+  const proxyHost = proxy.hostname.replace(/^\[|\]$/g, "");
+  const proxyPort = Number(proxy.port || 80);
+  let conn: Deno.TcpConn;
+  try {
+    conn = await withTimeout(
+      Deno.connect({ hostname: proxyHost, port: proxyPort }),
+      timeoutMs,
+      "proxy",
+    );
+  } catch (error) {
+    throw new AuthsomeError("network", `upstream proxy: ${describe(error, proxyHost, proxyPort)}`, {
+      cause: error,
+    });
+  }
   try {
     const auth = proxy.username
       ? `Proxy-Authorization: Basic ${
@@ -142,6 +148,7 @@ export async function openTcp(
     const address = connectAddress(host, port, config);
     return await withTimeout(Deno.connect(address), config.connectTimeoutMs, "connect");
   } catch (error) {
+    if (error instanceof AuthsomeError) throw error;
     throw new AuthsomeError("network", describe(error, host, port), { cause: error });
   }
 }
