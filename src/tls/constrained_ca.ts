@@ -7,10 +7,12 @@
 
 import { type Ca, caPaths, loadCa, loadOrCreateCa } from "./ca.ts";
 import { LeafCache } from "./leaf_cache.ts";
+import { isIPv4 } from "node:net";
 import {
   constraintsFrom,
   type NameConstraints,
   type NameNeed,
+  permits,
   uncovered,
 } from "./name_constraints.ts";
 import { providerNames, type RouteHost } from "./provider_names.ts";
@@ -30,6 +32,19 @@ export async function constraintsFor(
   return { needs, permitted: constraintsFrom(needs) };
 }
 
+/**
+ * True when the CA permits every route's host as it stands, which needs no
+ * Public Suffix List: the common case of `run`, which then skips loading it.
+ */
+function plainlyCovered(ca: Ca, routes: readonly RouteHost[]): boolean {
+  const permitted = ca.permitted;
+  if (!permitted) return true;
+  return routes.every(({ host }) => {
+    if (host.kind === "regex") return permits(permitted, { kind: "dns", name: host.domain });
+    return permits(permitted, { kind: isIPv4(host.host) ? "ip" : "dns", name: host.host });
+  });
+}
+
 function check(ca: Ca, needs: readonly NameNeed[]): CheckedCa {
   return { ca, uncovered: ca.permitted ? uncovered(needs, ca.permitted) : [] };
 }
@@ -47,6 +62,7 @@ export async function findCa(
 ): Promise<CheckedCa | undefined> {
   const ca = await loadCa(caPaths(caDir));
   if (!ca) return undefined;
+  if (plainlyCovered(ca, routes)) return { ca, uncovered: [] };
   return check(ca, (await constraintsFor(routes)).needs);
 }
 
@@ -55,6 +71,10 @@ export async function openLeafCache(
   caDir: string,
   routes: readonly RouteHost[],
 ): Promise<{ leaves: LeafCache; uncovered: readonly NameNeed[] }> {
+  const existing = await loadCa(caPaths(caDir));
+  if (existing && plainlyCovered(existing, routes)) {
+    return { leaves: await LeafCache.open(caDir), uncovered: [] };
+  }
   const { needs, permitted } = await constraintsFor(routes);
   const leaves = await LeafCache.open(caDir, undefined, permitted);
   return { leaves, uncovered: check(leaves.ca, needs).uncovered };
