@@ -321,23 +321,27 @@ Deno.test("exit codes and signals pass through", async () => {
   const missing = await t.run(["definitely-not-a-command-xyz"]);
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /Command not found: "definitely-not-a-command-xyz"/);
-  const [cmd, args] = authsomeCommand([
-    "run",
-    "--",
-    "sh",
-    "-c",
-    "trap 'exit 42' TERM; while :; do sleep 0.1; done",
-  ]);
-  const child = new Deno.Command(cmd, {
-    args,
-    env: { AUTHSOME_HOME: t.home, AUTHSOME_KEYRING: "none" },
-    stdout: "null",
-    stderr: "null",
-  })
-    .spawn();
-  await new Promise((r) => setTimeout(r, 1500));
-  child.kill("SIGTERM");
-  assert.equal((await child.status).code, 42);
+  for (const [signal, code] of [["SIGTERM", 42], ["SIGINT", 43], ["SIGHUP", 44]] as const) {
+    const [cmd, args] = authsomeCommand([
+      "run",
+      "--",
+      "sh",
+      "-c",
+      `trap 'exit ${code}' ${signal.slice(3)}; echo ready; while :; do sleep 0.1; done`,
+    ]);
+    const child = new Deno.Command(cmd, {
+      args,
+      env: { AUTHSOME_HOME: t.home, AUTHSOME_KEYRING: "none" },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "null",
+    }).spawn();
+    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    assert.equal((await reader.read()).value, "ready\n");
+    child.kill(signal);
+    assert.equal((await child.status).code, code, `${signal} reaches the child`);
+    await reader.cancel();
+  }
   assert.deepEqual(
     [...Deno.readDirSync(`${t.home}/runs`)],
     [],
