@@ -51,10 +51,12 @@ export function setHeader(head: RequestHead, name: string, value: string): Reque
   return { ...head, headers };
 }
 
-/** Returns a head without any line named `name` (case-insensitive). */
-export function removeHeader(head: RequestHead, name: string): RequestHead {
-  const lower = name.toLowerCase();
-  return { ...head, headers: head.headers.filter((field) => !sameName(field[0], lower)) };
+/** Returns a head without any line whose lower-cased name is in `lowerNames`, in one pass. */
+export function removeHeaders(head: RequestHead, lowerNames: ReadonlySet<string>): RequestHead {
+  return {
+    ...head,
+    headers: head.headers.filter((field) => !lowerNames.has(field[0].toLowerCase())),
+  };
 }
 
 /**

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { isAuthsomeError } from "../errors.ts";
-import { getHeaders, removeHeader, serializeHead, setHeader } from "./inject.ts";
+import { getHeaders, removeHeaders, serializeHead, setHeader } from "./inject.ts";
 import { parseRequestHead, type RequestHead } from "./request_head.ts";
 
 function text(b: Uint8Array): string {
@@ -52,10 +52,14 @@ Deno.test("setHeader() replaces every line of the name in place of the first", (
   assert.equal(added.headers.length, 5);
 });
 
-Deno.test("removeHeader() drops every line of the name", () => {
-  const removed = removeHeader(BASE, "Authorization");
+Deno.test("removeHeaders() drops every line of the names, whatever their case", () => {
+  const removed = removeHeaders(BASE, new Set(["authorization"]));
   assert.deepEqual(removed.headers, [["Host", "api.openai.com"], ["Accept", "*/*"]]);
-  assert.deepEqual(removeHeader(BASE, "missing").headers, BASE.headers);
+  assert.deepEqual(removeHeaders(BASE, new Set(["missing"])).headers, BASE.headers);
+  assert.deepEqual(removeHeaders(BASE, new Set(["authorization", "accept"])).headers, [[
+    "Host",
+    "api.openai.com",
+  ]]);
 });
 
 Deno.test("setHeader() and serializeHead() refuse header splitting and never echo the value", () => {

@@ -17,7 +17,7 @@ import { ByteSource, writeConn, writeSocket } from "./byte_source.ts";
 import { ChunkedScanner } from "./chunked.ts";
 import type { ProxyContext } from "./context.ts";
 import { bodyFraming } from "./framing.ts";
-import { getHeaders, removeHeader, serializeHead, setHeader } from "./inject.ts";
+import { getHeaders, removeHeaders, serializeHead, setHeader } from "./inject.ts";
 import { readHead } from "./read_head.ts";
 import type { RequestHead } from "./request_head.ts";
 import { errorResponse } from "./responses.ts";
@@ -26,6 +26,12 @@ import { ResponseScanner } from "./response_scanner.ts";
 import { openTls } from "./upstream.ts";
 
 const contexts = new Map<string, Promise<SecureContext>>();
+/** Headers never forwarded: the connection selector, and proxy credentials a client sent inside the tunnel. */
+const HOP_HEADERS: ReadonlySet<string> = new Set([
+  "x-authsome-connection",
+  "proxy-authorization",
+  "proxy-connection",
+]);
 
 function secureContext(ctx: ProxyContext, host: string): Promise<SecureContext> {
   let context = contexts.get(host);
@@ -188,10 +194,7 @@ class Session {
   /** The head with its credential; undefined when the proxy answered itself. */
   async #inject(head: RequestHead, pending: Pending): Promise<RequestHead | undefined> {
     const requested = getHeaders(head, "x-authsome-connection")[0];
-    let out = removeHeader(
-      removeHeader(removeHeader(head, "x-authsome-connection"), "proxy-authorization"),
-      "proxy-connection",
-    );
+    let out = removeHeaders(head, HOP_HEADERS);
     const match = matchRoute(this.#ctx.routes, this.#target.host, this.#target.port, head.target);
     if (match.kind === "ambiguous") {
       if (!this.#warned.has(this.#target.host)) {

@@ -13,7 +13,7 @@ import { parseAuthority } from "./authority.ts";
 import { ByteSource, writeConn, writeSocket } from "./byte_source.ts";
 import type { ProxyContext } from "./context.ts";
 import { bodyFraming } from "./framing.ts";
-import { getHeaders, removeHeader, serializeHead, setHeader } from "./inject.ts";
+import { getHeaders, removeHeaders, serializeHead, setHeader } from "./inject.ts";
 import { intercept } from "./intercept.ts";
 import { proxyAuthorized } from "./proxy_auth.ts";
 import { readHead } from "./read_head.ts";
@@ -27,6 +27,9 @@ export interface RunningProxy extends AsyncDisposable {
   readonly port: number;
   close(): Promise<void>;
 }
+
+/** The client's credentials for this proxy, never passed on. */
+const PROXY_HEADERS: ReadonlySet<string> = new Set(["proxy-authorization", "proxy-connection"]);
 
 async function reply(socket: Socket, bytes: Uint8Array, close: boolean): Promise<void> {
   await writeSocket(socket, bytes).catch(() => {});
@@ -82,7 +85,7 @@ async function forwardPlain(
     const message = error instanceof Error ? error.message : String(error);
     return reply(socket, errorResponse(502, "authsome_upstream", message, { close: true }), true);
   }
-  let out = removeHeader(removeHeader(head, "proxy-authorization"), "proxy-connection");
+  let out = removeHeaders(head, PROXY_HEADERS);
   out = setHeader({ ...out, target: `${url.pathname}${url.search}` }, "connection", "close");
   if (getHeaders(out, "host").length === 0) out = setHeader(out, "host", url.host);
   await writeConn(upstream, serializeHead(out));
