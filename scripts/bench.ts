@@ -7,7 +7,9 @@
  * Prints a table of ratios and writes the Proxy section of docs/BENCHMARKS.md.
  *
  * Flags: --quick (a fraction of a second per figure: proves the script works,
- * says nothing about speed), --seconds N, --no-write.
+ * says nothing about speed), --seconds N, --no-write, --floor (also measure
+ * scripts/bench/floor_proxy.ts: the same TLS primitives relaying bytes with
+ * no HTTP work, what any proxy built on them costs at least).
  */
 
 import { parseArgs } from "node:util";
@@ -22,6 +24,7 @@ const { values: flags } = parseArgs({
     quick: { type: "boolean" },
     seconds: { type: "string" },
     "no-write": { type: "boolean" },
+    floor: { type: "boolean" },
   },
 });
 const seconds = flags.quick ? 0.3 : Number(flags.seconds ?? 3);
@@ -207,7 +210,8 @@ try {
     ])),
   );
 
-  const report = table(direct, authsome, mitmproxy);
+  const floor = flags.floor ? await measureFloor(base, ca) : undefined;
+  const report = table(direct, authsome, mitmproxy) + (floor ? `\n${describeFloor(floor)}` : "");
   console.log(report);
   if (!flags["no-write"]) await writeReport(report);
 } finally {
@@ -218,6 +222,48 @@ try {
   origin.kill("SIGTERM");
   await origin.status;
   await Deno.remove(tmp, { recursive: true });
+}
+
+/** Runs the relay-only floor proxy on CPU 1 and the same load through it. */
+async function measureFloor(base: Record<string, unknown>, originCa: string): Promise<Results> {
+  console.error("bench: relay-only floor");
+  const proxy = new Deno.Command("taskset", {
+    args: [
+      "-c",
+      "1",
+      deno,
+      "run",
+      "-A",
+      `${root}scripts/bench/floor_proxy.ts`,
+      `${tmp}/floor`,
+      originCa,
+    ],
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  try {
+    const { port, ca } = JSON.parse(await firstLine(proxy));
+    const config = {
+      ...base,
+      via: `http://127.0.0.1:${port}`,
+      ca,
+      proxyPid: proxy.pid,
+      sendsAuth: true,
+    };
+    return JSON.parse(await output(pin(0, [deno, "run", "-A", load, JSON.stringify(config)])));
+  } finally {
+    proxy.kill("SIGTERM");
+    await proxy.status;
+  }
+}
+
+function describeFloor(floor: Results): string {
+  const k = floor.keepalive[8];
+  return `Relay-only floor (same TLS primitives, no HTTP work): ${fmt(k.rps, 0)} req/s and ` +
+    `${fmt(k.cpu_us_per_request, 0)} µs proxy CPU per request at 8 connections; ` +
+    `1 MiB ${fmt(floor.transfer.download_mbps)} MB/s down, ${
+      fmt(floor.transfer.upload_mbps)
+    } MB/s up.`;
 }
 
 function fmt(n: number | undefined, digits = 1): string {

@@ -19,6 +19,8 @@ interface Config {
   readonly proxyPid?: number | "parent";
   /** Measure certificate minting for new hosts (authsome only). */
   readonly minting?: boolean;
+  /** The client sends the header itself (the relay-only floor injects nothing). */
+  readonly sendsAuth?: boolean;
 }
 
 const config: Config = JSON.parse(Deno.args[0]);
@@ -31,7 +33,7 @@ const proxy = config.via === "direct"
 const proxyPid = config.proxyPid === "parent" ? Deno.ppid : config.proxyPid;
 const encoder = new TextEncoder();
 const host = `127.0.0.1:${config.port}`;
-const auth = proxy ? "" : "Authorization: Bearer bench-key\r\n";
+const auth = proxy && !config.sendsAuth ? "" : "Authorization: Bearer bench-key\r\n";
 
 function rss(): { rss: number; hwm: number } | undefined {
   if (!proxyPid) return undefined;
