@@ -27,7 +27,6 @@ function writeBytes(sink: Sink, data: Uint8Array): void {
 /** ANSI styles, or none when colour is off. */
 export interface Style {
   bold(text: string): string;
-  dim(text: string): string;
   green(text: string): string;
   yellow(text: string): string;
   red(text: string): string;
@@ -51,12 +50,11 @@ export class Output {
     this.style = options.color
       ? {
         bold: ansi(1, 22),
-        dim: ansi(2, 22),
         green: ansi(32, 39),
         yellow: ansi(33, 39),
         red: ansi(31, 39),
       }
-      : { bold: plain, dim: plain, green: plain, yellow: plain, red: plain };
+      : { bold: plain, green: plain, yellow: plain, red: plain };
   }
 
   /** Writes a line (or lines) to stdout. */
