@@ -5,33 +5,11 @@
  */
 
 import assert from "node:assert/strict";
-import type { AddressInfo } from "node:net";
-import tls from "node:tls";
-import { type Ca, loadOrCreateCa } from "./ca.ts";
-import { issueLeaf, loadOrCreateLeafKey } from "./leaf.ts";
+import { startLeafOrigin } from "../../tests/helpers/leaf_origin.ts";
+import { loadOrCreateCa } from "./ca.ts";
 import { runTool, tempDir } from "./_testing.ts";
 
-const RESPONSE = "HTTP/1.1 200 OK\r\ncontent-length: 6\r\nconnection: close\r\n\r\nhello\n";
 const REQUEST = "GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n";
-
-interface Origin extends AsyncDisposable {
-  readonly port: number;
-}
-
-async function serve(ca: Ca, host: string, dir: string): Promise<Origin> {
-  const leafKey = await loadOrCreateLeafKey(dir);
-  const cert = await issueLeaf(ca, host, leafKey, new Date());
-  const key = leafKey.export({ type: "pkcs8", format: "pem" }) as string;
-  const server = tls.createServer({ cert, key }, (socket) => {
-    socket.on("error", () => {});
-    socket.once("data", () => socket.end(RESPONSE));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    port: (server.address() as AddressInfo).port,
-    [Symbol.asyncDispose]: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 const PYTHON = `
 import socket, ssl, sys
@@ -65,7 +43,7 @@ async function denoFetch(caPem: string, host: string, port: number): Promise<str
 Deno.test("issueLeaf() certificates pass handshakes with curl, Python, Node and Deno", async () => {
   await using tmp = await tempDir();
   const ca = await loadOrCreateCa(tmp.path);
-  await using origin = await serve(ca, "localhost", tmp.path);
+  await using origin = await startLeafOrigin(ca, "localhost");
   const url = `https://localhost:${origin.port}/`;
   const resolve = `localhost:${origin.port}:127.0.0.1`;
   const curl = await runTool("curl", ["-sS", "--resolve", resolve, "--cacert", ca.paths.cert, url]);
@@ -87,7 +65,7 @@ Deno.test("issueLeaf() certificates pass handshakes with curl, Python, Node and 
 Deno.test("issueLeaf() certificates for an IP address pass handshakes with curl and Deno", async () => {
   await using tmp = await tempDir();
   const ca = await loadOrCreateCa(tmp.path);
-  await using origin = await serve(ca, "127.0.0.1", tmp.path);
+  await using origin = await startLeafOrigin(ca, "127.0.0.1");
   const url = `https://127.0.0.1:${origin.port}/`;
   const curl = await runTool("curl", ["-sS", "--cacert", ca.paths.cert, url]);
   assert.equal(curl.stdout, "hello\n", curl.stderr);
@@ -99,7 +77,7 @@ Deno.test("clients refuse a leaf for another host or from another CA", async () 
   await using other = await tempDir();
   const ca = await loadOrCreateCa(tmp.path);
   const otherCa = await loadOrCreateCa(other.path);
-  await using origin = await serve(ca, "localhost", tmp.path);
+  await using origin = await startLeafOrigin(ca, "localhost");
   const resolve = (host: string) => `${host}:${origin.port}:127.0.0.1`;
   const wrongHost = await runTool("curl", [
     "-sS",
