@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { authsome, authsomeCommand, ROOT } from "./helpers/cli.ts";
+import { authsome, authsomeCommand, ROOT, testEnv } from "./helpers/cli.ts";
 import { client, pythonHas } from "./helpers/clients.ts";
 import { pattern } from "../scripts/fake_api.ts";
 import { CANARY, e2e } from "./helpers/run.ts";
@@ -331,7 +331,7 @@ Deno.test("exit codes and signals pass through", async () => {
     ]);
     const child = new Deno.Command(cmd, {
       args,
-      env: { AUTHSOME_HOME: t.home, AUTHSOME_KEYRING: "none" },
+      env: testEnv(t.home),
       stdin: "null",
       stdout: "piped",
       stderr: "null",

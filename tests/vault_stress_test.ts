@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { authsome, authsomeCommand, tempHome } from "./helpers/cli.ts";
+import { authsome, authsomeCommand, tempHome, testEnv } from "./helpers/cli.ts";
 import { scale } from "./helpers/scale.ts";
 
 const KILLS = scale(6, 60);
@@ -28,7 +28,7 @@ Deno.test(`${KILLS} writers killed with SIGKILL at random points never leave a v
     const [cmd, args] = authsomeCommand(["login", "openai", "--key-stdin", "-c", `k${i}`]);
     const child = new Deno.Command(cmd, {
       args,
-      env: { AUTHSOME_HOME: home.path, AUTHSOME_KEYRING: "none", DENO_NO_UPDATE_CHECK: "1" },
+      env: testEnv(home.path),
       stdin: "piped",
       stdout: "null",
       stderr: "null",

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { authsome, authsomeCommand, tempHome } from "./helpers/cli.ts";
+import { authsome, authsomeCommand, tempHome, testEnv } from "./helpers/cli.ts";
 import { client } from "./helpers/clients.ts";
 
 const KEY = "sk-canary0123456789abcdefghij";
@@ -218,11 +218,7 @@ Deno.test("a writer killed with SIGKILL mid-write leaves the old state, and the 
   const [cmd, args] = authsomeCommand(["login", "openai", "--key-stdin", "--connection", "late"]);
   const child = new Deno.Command(cmd, {
     args,
-    env: {
-      AUTHSOME_HOME: home.path,
-      AUTHSOME_KEYRING: "none",
-      AUTHSOME_TEST_PAUSE_BEFORE_RENAME_MS: "5000",
-    },
+    env: testEnv(home.path, { AUTHSOME_TEST_PAUSE_BEFORE_RENAME_MS: "5000" }),
     stdin: "piped",
     stdout: "null",
     stderr: "null",
@@ -373,7 +369,7 @@ Deno.test("the hidden prompt does not echo the key, and Ctrl-C leaves nothing be
   const typed = async (input: string) => {
     const child = new Deno.Command(script, {
       args: ["-qec", line, "/dev/null"],
-      env: { AUTHSOME_HOME: home.path, AUTHSOME_KEYRING: "none", NO_COLOR: "1" },
+      env: testEnv(home.path),
       stdin: "piped",
       stdout: "piped",
       stderr: "piped",

@@ -29,22 +29,29 @@ export function authsomeCommand(args: readonly string[]): [string, string[]] {
   return [Deno.execPath(), ["run", ...PERMISSIONS, ...RUNTIME_FLAGS, "--quiet", MAIN, ...args]];
 }
 
+/**
+ * The environment every authsome a test starts gets: `home` as AUTHSOME_HOME,
+ * no colour, no OS keyring, no update check, then `extra` on top.
+ */
+export function testEnv(home?: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    NO_COLOR: "1",
+    AUTHSOME_KEYRING: "none",
+    DENO_NO_UPDATE_CHECK: "1",
+    ...(home === undefined ? {} : { AUTHSOME_HOME: home }),
+    ...extra,
+  };
+}
+
 /** Runs `authsome ARGS` to completion. */
 export async function authsome(
   args: readonly string[],
   options: CliOptions = {},
 ): Promise<CliResult> {
   const [cmd, argv] = authsomeCommand(args);
-  const env: Record<string, string> = {
-    NO_COLOR: "1",
-    AUTHSOME_KEYRING: "none",
-    DENO_NO_UPDATE_CHECK: "1",
-    ...options.env,
-  };
-  if (options.home) env.AUTHSOME_HOME = options.home;
   const child = new Deno.Command(cmd, {
     args: argv,
-    env,
+    env: testEnv(options.home, options.env),
     stdin: options.stdin === undefined ? "null" : "piped",
     stdout: "piped",
     stderr: "piped",

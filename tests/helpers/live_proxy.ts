@@ -4,7 +4,7 @@
  * proxy with raw bytes over CONNECT and TLS, as a hostile client would.
  */
 
-import { authsomeCommand } from "./cli.ts";
+import { authsomeCommand, testEnv } from "./cli.ts";
 
 /** A proxy kept alive by a waiting child. */
 export interface LiveProxy extends AsyncDisposable {
@@ -33,13 +33,7 @@ export async function liveProxy(
   ]);
   const child = new Deno.Command(cmd, {
     args,
-    env: {
-      AUTHSOME_HOME: home,
-      AUTHSOME_KEYRING: "none",
-      NO_COLOR: "1",
-      DENO_NO_UPDATE_CHECK: "1",
-      ...env,
-    },
+    env: testEnv(home, env),
     stdin: "null",
     stdout: "null",
     stderr: "piped",

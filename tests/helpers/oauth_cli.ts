@@ -6,7 +6,7 @@
  */
 
 import assert from "node:assert/strict";
-import { authsomeCommand, type CliResult } from "./cli.ts";
+import { authsomeCommand, type CliResult, testEnv } from "./cli.ts";
 import { type OAuthServer, TOKEN_CANARY } from "./oauth_server.ts";
 
 /** The API host of the test provider; the fake origin serves it through --connect-to. */
@@ -67,14 +67,7 @@ export function spawnAuthsome(
   const [cmd, argv] = authsomeCommand(args);
   const child = new Deno.Command(cmd, {
     args: argv,
-    env: {
-      NO_COLOR: "1",
-      AUTHSOME_KEYRING: "none",
-      DENO_NO_UPDATE_CHECK: "1",
-      AUTHSOME_HOME: options.home,
-      ...OAUTH_ENV,
-      ...options.env,
-    },
+    env: testEnv(options.home, { ...OAUTH_ENV, ...options.env }),
     stdin: options.stdin === undefined ? "null" : "piped",
     stdout: "piped",
     stderr: "piped",
