@@ -10,6 +10,8 @@ export type ErrorCode =
   | "conflict"
   | "invalid"
   | "auth"
+  /** A credential asked for on a route its connection was not approved (sealed) for. */
+  | "not_approved"
   | "vault"
   | "network"
   | "cancelled"

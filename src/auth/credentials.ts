@@ -9,6 +9,7 @@
  */
 
 import { AuthsomeError, isAuthsomeError } from "../errors.ts";
+import type { Route } from "../providers/matcher.ts";
 import type { Provider, Registry } from "../providers/registry.ts";
 import { primaryField } from "../providers/compile.ts";
 import type { Secret } from "../secret.ts";
@@ -108,8 +109,11 @@ export class CredentialSource {
     return await this.#current(connection, this.#provider(provider));
   }
 
-  /** The credentials for a request to `provider`, with `requested` naming a connection per request. */
-  async credentials(provider: string, requested?: string): Promise<Resolved> {
+  /**
+   * The credentials for a request to `provider`, with `requested` naming a
+   * connection per request; `route` is the route the request matched.
+   */
+  async credentials(provider: string, requested?: string, _route?: Route): Promise<Resolved> {
     const connection = await this.connection(provider, requested);
     const definition = this.#provider(provider);
     const credentials = credentialsFor(

@@ -22,6 +22,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case "not_found":
       return EXIT.notFound;
     case "auth":
+    case "not_approved":
       return EXIT.auth;
     case "vault":
       return EXIT.vault;

@@ -206,7 +206,11 @@ class Session {
     if (match.kind === "none") return out;
     const provider = match.route.provider;
     try {
-      const resolved = await this.#ctx.credentials.credentials(provider, requested);
+      const resolved = await this.#ctx.credentials.credentials(
+        provider,
+        requested,
+        match.route,
+      );
       for (const credential of resolved.credentials) {
         out = credential.kind === "header"
           ? setHeader(out, credential.name, credential.value.reveal())
