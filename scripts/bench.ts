@@ -16,6 +16,7 @@ import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { cpus, totalmem } from "node:os";
 import { PERMISSIONS, RUNTIME_FLAGS } from "./compile.ts";
+import { writeCaBundle } from "../src/tls/ca_bundle.ts";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const { values: flags } = parseArgs({
@@ -44,7 +45,11 @@ type Results = {
       cpu_us_per_request?: number;
     }
   >;
+  /** The proxy's RSS before the first connection, in bytes. */
+  rss_start?: number;
   new_connection_ms: number;
+  first_response_ms: number;
+  new_connections_per_s: number;
   minting_ms?: { cached: number; fresh: number };
   transfer: { download_mbps: number; upload_mbps: number; rss_before?: number; rss_after?: number };
   sse_lag_ms: { p50: number; max: number };
@@ -114,6 +119,13 @@ async function waitForPort(port: number): Promise<void> {
   throw new Error(`nothing listens on ${port}`);
 }
 
+/** A bundle of the system roots plus `caPath`, as `authsome run` gives its child, so every column's client parses the same number of roots. */
+async function bundleWith(caPath: string, name: string): Promise<string> {
+  const path = `${tmp}/${name}-bundle.pem`;
+  await writeCaBundle(path, await Deno.readTextFile(caPath));
+  return path;
+}
+
 const load = `${root}scripts/bench/load.ts`;
 const tmp = await Deno.makeTempDir({ prefix: "authsome-bench-" });
 const origin = new Deno.Command(deno, {
@@ -145,7 +157,15 @@ try {
 
   console.error("bench: direct");
   const direct: Results = JSON.parse(
-    await output(pin(0, [deno, "run", "-A", load, JSON.stringify({ ...base, via: "direct", ca })])),
+    await output(
+      pin(0, [
+        deno,
+        "run",
+        "-A",
+        load,
+        JSON.stringify({ ...base, via: "direct", ca: await bundleWith(ca, "direct") }),
+      ]),
+    ),
   );
   console.error("bench: authsome");
   const authsome: Results = JSON.parse(
@@ -204,7 +224,7 @@ try {
       JSON.stringify({
         ...base,
         via: `http://127.0.0.1:${mitmPort}`,
-        ca: `${tmp}/mitm/mitmproxy-ca-cert.pem`,
+        ca: await bundleWith(`${tmp}/mitm/mitmproxy-ca-cert.pem`, "mitm"),
         proxyPid: mitm.pid,
       }),
     ])),
@@ -246,7 +266,7 @@ async function measureFloor(base: Record<string, unknown>, originCa: string): Pr
     const config = {
       ...base,
       via: `http://127.0.0.1:${port}`,
-      ca,
+      ca: await bundleWith(ca, "floor"),
       proxyPid: proxy.pid,
       sendsAuth: true,
     };
@@ -315,6 +335,20 @@ function table(direct: Results, authsome: Results, mitm: Results): string {
     2,
   );
   row(
+    "first response ms after the handshake, new conn",
+    direct.first_response_ms,
+    authsome.first_response_ms,
+    mitm.first_response_ms,
+    2,
+  );
+  row(
+    "new connections/s, 8 clients (one request each)",
+    direct.new_connections_per_s,
+    authsome.new_connections_per_s,
+    mitm.new_connections_per_s,
+    0,
+  );
+  row(
     "1 MiB download MB/s",
     direct.transfer.download_mbps,
     authsome.transfer.download_mbps,
@@ -329,6 +363,12 @@ function table(direct: Results, authsome: Results, mitm: Results): string {
   row("SSE lag p50 ms", direct.sse_lag_ms.p50, authsome.sse_lag_ms.p50, mitm.sse_lag_ms.p50, 2);
   row("SSE lag max ms", direct.sse_lag_ms.max, authsome.sse_lag_ms.max, mitm.sse_lag_ms.max, 2);
   const mb = (b?: number) => (b === undefined ? undefined : b / 1e6);
+  row(
+    "proxy RSS MB just after start",
+    undefined,
+    mb(authsome.rss_start),
+    mb(mitm.rss_start),
+  );
   row(
     "proxy peak RSS MB (after 64 conn)",
     undefined,
@@ -351,6 +391,9 @@ function table(direct: Results, authsome: Results, mitm: Results): string {
     `Minting: first handshake to a never-seen host ${fmt(authsome.minting_ms?.fresh, 2)} ms, ` +
     `to a cached host ${fmt(authsome.minting_ms?.cached, 2)} ms ` +
     `(+${fmt((authsome.minting_ms?.fresh ?? NaN) - (authsome.minting_ms?.cached ?? NaN), 2)} ms).`,
+    `First response on a new connection: authsome adds ${
+      fmt(authsome.first_response_ms - direct.first_response_ms, 2)
+    } ms to direct, mitmproxy ${fmt(mitm.first_response_ms - direct.first_response_ms, 2)} ms.`,
     `Requests without the injected header at the origin: ${errors.reduce((a, b) => a + b, 0)}.`,
     `RSS before the 1 MiB transfers: ${fmt(mb(authsome.transfer.rss_before))} MB (authsome), ${
       fmt(mb(mitm.transfer.rss_before))

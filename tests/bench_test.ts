@@ -26,6 +26,9 @@ Deno.test({
     const figure of [
       "requests/s, 8 keep-alive conn",
       "new connection",
+      "first response ms after the handshake",
+      "new connections/s, 8 clients",
+      "proxy RSS MB just after start",
       "1 MiB download",
       "SSE lag p50",
       "proxy peak RSS",

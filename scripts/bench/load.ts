@@ -10,7 +10,11 @@
 interface Config {
   /** "direct", "env" (HTTPS_PROXY of `authsome run`) or a proxy URL. */
   readonly via: string;
-  /** The CA the client trusts; "env" reads NODE_EXTRA_CA_CERTS. */
+  /**
+   * The CA bundle the client trusts; "env" reads SSL_CERT_FILE, the run's
+   * bundle of system roots plus authsome's CA. Every column is given the
+   * system roots plus its own CA, so none is flattered by a smaller bundle.
+   */
   readonly ca: string;
   readonly port: number;
   readonly seconds: number;
@@ -25,7 +29,7 @@ interface Config {
 
 const config: Config = JSON.parse(Deno.args[0]);
 const ca = Deno.readTextFileSync(
-  config.ca === "env" ? Deno.env.get("NODE_EXTRA_CA_CERTS")! : config.ca,
+  config.ca === "env" ? Deno.env.get("SSL_CERT_FILE")! : config.ca,
 );
 const proxy = config.via === "direct"
   ? undefined
@@ -113,13 +117,14 @@ class Reader {
   }
 }
 
+/** Opens a TLS connection to the origin, directly or through the proxy's CONNECT; no-delay set, as curl and every HTTP library set it. */
 async function open(connectHost = host): Promise<{ conn: Deno.TlsConn; reader: Reader }> {
-  let conn: Deno.TlsConn;
   const name = connectHost.split(":")[0];
-  if (!proxy) {
-    conn = await Deno.connectTls({ hostname: "127.0.0.1", port: config.port, caCerts: [ca] });
-  } else {
-    const tcp = await Deno.connect({ hostname: proxy.hostname, port: Number(proxy.port) });
+  const tcp = proxy
+    ? await Deno.connect({ hostname: proxy.hostname, port: Number(proxy.port) })
+    : await Deno.connect({ hostname: "127.0.0.1", port: config.port });
+  tcp.setNoDelay(true);
+  if (proxy) {
     const credentials = proxy.username
       ? `Proxy-Authorization: Basic ${btoa(`${proxy.username}:${proxy.password}`)}\r\n`
       : "";
@@ -128,12 +133,10 @@ async function open(connectHost = host): Promise<{ conn: Deno.TlsConn; reader: R
         `CONNECT ${connectHost} HTTP/1.1\r\nHost: ${connectHost}\r\n${credentials}\r\n`,
       ),
     );
-    const reader = new Reader(tcp);
-    const head = await reader.head();
+    const head = await new Reader(tcp).head();
     if (head.status !== 200) throw new Error(`CONNECT answered ${head.status}`);
-    conn = Deno.startTls(tcp, { hostname: name, caCerts: [ca] }) as unknown as Deno.TlsConn;
-    conn = await conn;
   }
+  const conn = await Deno.startTls(tcp, { hostname: proxy ? name : "127.0.0.1", caCerts: [ca] });
   await conn.handshake();
   return { conn, reader: new Reader(conn) };
 }
@@ -193,16 +196,49 @@ async function median(times: number, fn: () => Promise<number>): Promise<number>
   return samples.sort((a, b) => a - b)[Math.floor(samples.length / 2)];
 }
 
-async function newConnection(): Promise<number> {
+/**
+ * A new connection per request, as CLI tools and most agent calls make them:
+ * the CONNECT and TLS handshake, then what users wait for after it, the
+ * first response (request sent to response head read).
+ */
+async function newConnection(): Promise<{ connect: number; firstResponse: number }> {
   const request = encoder.encode(`GET /small HTTP/1.1\r\nHost: ${host}\r\n${auth}\r\n`);
-  return await median(Math.max(20, config.seconds * 20), async () => {
+  const connect: number[] = [];
+  const firstResponse: number[] = [];
+  const rounds = Math.max(20, config.seconds * 20);
+  for (let i = 0; i < rounds; i++) {
     const t = performance.now();
     const c = await open();
-    const elapsed = performance.now() - t;
-    await exchange(c, request);
+    const handshaken = performance.now();
+    await c.conn.write(request);
+    const head = await c.reader.head();
+    const answered = performance.now();
+    await c.reader.skip(head.length);
     c.conn.close();
-    return elapsed;
-  });
+    connect.push(handshaken - t);
+    firstResponse.push(answered - handshaken);
+  }
+  const mid = (values: number[]) => percentile(values.sort((a, b) => a - b), 0.5);
+  return { connect: mid(connect), firstResponse: mid(firstResponse) };
+}
+
+/** New connections per second with `clients` clients, each opening one connection per request. */
+async function connectionsPerSecond(clients: number): Promise<number> {
+  const request = encoder.encode(
+    `GET /small HTTP/1.1\r\nHost: ${host}\r\n${auth}Connection: close\r\n\r\n`,
+  );
+  let done = 0;
+  const start = performance.now();
+  const stop = start + config.seconds * 1000;
+  await Promise.all(Array.from({ length: clients }, async () => {
+    while (performance.now() < stop) {
+      const c = await open();
+      if ((await exchange(c, request)) !== 200) throw new Error("request failed");
+      c.conn.close();
+      done++;
+    }
+  }));
+  return done / ((performance.now() - start) / 1000);
 }
 
 async function minting(): Promise<{ cached: number; fresh: number }> {
@@ -275,11 +311,14 @@ async function sse(): Promise<{ p50: number; max: number }> {
   return { p50: percentile(lags, 0.5), max: lags[lags.length - 1] };
 }
 
-const results: Record<string, unknown> = { keepalive: {} };
+const results: Record<string, unknown> = { keepalive: {}, rss_start: rss()?.rss };
 for (const n of config.concurrency) {
   (results.keepalive as Record<string, unknown>)[n] = await keepAlive(n);
 }
-results.new_connection_ms = await newConnection();
+const fresh = await newConnection();
+results.new_connection_ms = fresh.connect;
+results.first_response_ms = fresh.firstResponse;
+results.new_connections_per_s = await connectionsPerSecond(8);
 if (config.minting) results.minting_ms = await minting();
 results.transfer = await transfers();
 results.sse_lag_ms = await sse();
