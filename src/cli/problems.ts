@@ -1,6 +1,6 @@
 /** How provider-file problems read on the terminal: `file → json.path: message`. */
 
-import type { Problem } from "../providers/validate.ts";
+import type { Problem } from "../schema_problems.ts";
 
 /** One problem as a line. */
 export function formatProblem(file: string, problem: Problem): string {

@@ -8,7 +8,7 @@
 import { AuthsomeError } from "../errors.ts";
 import { parseApiUrl, type RouteSpec } from "./api_url.ts";
 import type { Injection, ProviderFile } from "./schema.ts";
-import type { Problem } from "./validate.ts";
+import type { Problem } from "../schema_problems.ts";
 
 /** The field a credential's main secret is stored under, by auth type. */
 export function primaryField(definition: Pick<ProviderFile, "auth_type">): string {

@@ -19,7 +19,8 @@ import {
   writeRegistryCache,
 } from "./registry_cache.ts";
 import type { ProviderFile } from "./schema.ts";
-import type { CheckedProvider, Problem } from "./validate.ts";
+import type { Problem } from "../schema_problems.ts";
+import type { CheckedProvider } from "./validate.ts";
 
 /** Where a definition came from. */
 export type ProviderSource = { readonly kind: "bundled" } | {

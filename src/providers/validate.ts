@@ -4,18 +4,11 @@
  * the closest known one. Pure.
  */
 
-import type { z } from "zod";
+import { type Problem, schemaProblems } from "../schema_problems.ts";
 import { closest } from "../suggest.ts";
 import type { RouteSpec } from "./api_url.ts";
 import { compileRoutes, injectionsOf, primaryField } from "./compile.ts";
 import { type Injection, type ProviderFile, providerFileSchema } from "./schema.ts";
-
-/** One thing wrong with a provider file. */
-export interface Problem {
-  /** The JSON path, such as `injection.name` or `api_url[1]`; empty for the whole file. */
-  readonly path: string;
-  readonly message: string;
-}
 
 /** A provider file that passed every check, with its routes compiled. */
 export interface CheckedProvider {
@@ -28,14 +21,6 @@ export interface CheckedProvider {
 export type CheckResult =
   | { readonly ok: true; readonly provider: CheckedProvider }
   | { readonly ok: false; readonly problems: readonly Problem[] };
-
-/** Formats a path of keys as `a.b[2].c`. */
-export function jsonPath(path: readonly PropertyKey[]): string {
-  return path.map((key, i) =>
-    typeof key === "number" ? `[${key}]` : `${i === 0 ? "" : "."}${String(key)}`
-  )
-    .join("");
-}
 
 /** Parses a provider file's text; JSON errors become a problem at the root. */
 export function checkProviderText(text: string): CheckResult {
@@ -57,11 +42,11 @@ export function checkProvider(raw: unknown): CheckResult {
   const problems: Problem[] = [];
   const routes = compileRoutes(raw as Partial<ProviderFile>, problems);
   if (!parsed.success) {
-    const schemaProblems = parsed.error.issues.flatMap(describeIssue);
+    const fromSchema = schemaProblems(providerFileSchema, parsed.error);
     const seen = new Set(problems.map((p) => p.path));
     return {
       ok: false,
-      problems: [...schemaProblems.filter((p) => !seen.has(p.path)), ...problems],
+      problems: [...fromSchema.filter((p) => !seen.has(p.path)), ...problems],
     };
   }
   const definition = parsed.data;
@@ -112,55 +97,4 @@ function unknownFieldMessage(field: string, known: Set<string>): string {
   return `refers to unknown credential field "${field}"${
     guess ? ` (did you mean "${guess}"?)` : ""
   }`;
-}
-
-function describeIssue(issue: z.core.$ZodIssue): Problem[] {
-  if (issue.code === "unrecognized_keys") {
-    const known = knownKeysAt(issue.path);
-    return issue.keys.map((key) => {
-      const guess = closest(key, known);
-      return {
-        path: jsonPath([...issue.path, key]),
-        message: `unknown field "${key}"${guess ? ` (did you mean "${guess}"?)` : ""}`,
-      };
-    });
-  }
-  return [{ path: jsonPath(issue.path), message: issue.message }];
-}
-
-interface SchemaDef {
-  type: string;
-  shape?: Record<string, { _zod: { def: SchemaDef } }>;
-  innerType?: { _zod: { def: SchemaDef } };
-  element?: { _zod: { def: SchemaDef } };
-  options?: { _zod: { def: SchemaDef } }[];
-  valueType?: { _zod: { def: SchemaDef } };
-}
-
-/** The field names the schema knows for the object at `path`. */
-function knownKeysAt(path: readonly PropertyKey[]): string[] {
-  let nodes: SchemaDef[] = [
-    (providerFileSchema as unknown as { _zod: { def: SchemaDef } })._zod.def,
-  ];
-  const expand = (defs: SchemaDef[]): SchemaDef[] =>
-    defs.flatMap((def) => {
-      if (def.innerType) return expand([def.innerType._zod.def]);
-      if (def.options) return expand(def.options.map((o) => o._zod.def));
-      return [def];
-    });
-  for (const key of path) {
-    nodes = expand(nodes).flatMap((def) => {
-      if (def.type === "object" && typeof key === "string" && def.shape?.[key]) {
-        return [def.shape[key]._zod.def];
-      }
-      if (def.type === "array" && typeof key === "number" && def.element) {
-        return [def.element._zod.def];
-      }
-      if (def.type === "record" && def.valueType) return [def.valueType._zod.def];
-      return [];
-    });
-  }
-  return expand(nodes).flatMap((def) =>
-    def.type === "object" && def.shape ? Object.keys(def.shape) : []
-  );
 }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { checkProvider, jsonPath, type Problem } from "./validate.ts";
+import { jsonPath, type Problem } from "../schema_problems.ts";
+import { checkProvider } from "./validate.ts";
 
 const base = {
   name: "acme",
