@@ -75,3 +75,8 @@ function knownKeysAt(root: z.ZodType, path: readonly PropertyKey[]): string[] {
     def.type === "object" && def.shape ? Object.keys(def.shape) : []
   );
 }
+
+/** One problem as a line: `file → json.path: message`. */
+export function formatProblem(file: string, problem: Problem): string {
+  return `${file} → ${problem.path || "(file)"}: ${problem.message}`;
+}

@@ -217,6 +217,19 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: () => import("./commands/providers_validate.ts"),
   },
   {
+    name: "policy check",
+    summary: "Check a run policy file and print its problems, or the rules it gives each provider",
+    synopsis: "FILE [--json]",
+    description:
+      "A policy file limits what a run may do with each provider's credential, as `run --policy FILE`:\n" +
+      '{"providers": {"github": {"allow": [{"methods": ["GET"], "path": "/repos/acme/**"}], "max_requests": 100}}}\n' +
+      "In a path, * is any text inside one segment and ** any number of segments. A file with\n" +
+      "problems exits 2, as run does before it starts anything.",
+    options: {},
+    positionals: { min: 1, max: 1 },
+    load: () => import("./commands/policy_check.ts"),
+  },
+  {
     name: "cert path",
     summary: "Print the path of the local CA certificate (made on first use)",
     synopsis: "[--json]",

@@ -9,7 +9,7 @@ import { AuthsomeError, isAuthsomeError } from "../errors.ts";
 import { homePaths } from "../home.ts";
 import type { Registry } from "../providers/registry.ts";
 import { closest } from "../suggest.ts";
-import { formatProblem } from "./problems.ts";
+import { formatProblem } from "../schema_problems.ts";
 import { parseCommandArgs, usage } from "./args.ts";
 import type { Context } from "./command.ts";
 import { COMMANDS } from "./commands.ts";

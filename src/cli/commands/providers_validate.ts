@@ -4,7 +4,7 @@ import { AuthsomeError } from "../../errors.ts";
 import { checkProviderText } from "../../providers/validate.ts";
 import type { Context } from "../command.ts";
 import { EXIT } from "../exit_codes.ts";
-import { formatProblem } from "../problems.ts";
+import { formatProblem } from "../../schema_problems.ts";
 
 /** Runs the command. */
 export async function run(ctx: Context): Promise<number> {

@@ -1,0 +1,19 @@
+/**
+ * Least privilege per run: which requests a provider's credential may serve
+ * (`--allow`), how many (`--max-requests`), from flags and a policy file.
+ * This folder parses, checks and decides; the proxy asks {@linkcode decidePolicy}
+ * per credentialed request and keeps the counts. It never touches a socket.
+ */
+
+export { decidePolicy, type PolicyDecision } from "./decide.ts";
+export {
+  type AllowRule,
+  checkPolicyText,
+  mergePolicies,
+  OPEN_POLICY,
+  parseAllowFlag,
+  parseBudgetFlag,
+  type Policy,
+  type PolicyCheck,
+} from "./policy.ts";
+export { readPolicy } from "./read.ts";
