@@ -151,15 +151,3 @@ Deno.test("normalizeHost() canonicalises names and rejects anything else", () =>
     assert.throws(() => normalizeHost(input), (error) => isAuthsomeError(error, "invalid"), input);
   }
 });
-
-Deno.test("issueLeaf() mints 50 leaves well under a second", async () => {
-  await using tmp = await tempDir();
-  const ca = await loadOrCreateCa(tmp.path);
-  const key = await loadOrCreateLeafKey(tmp.path);
-  await issueLeaf(ca, "warm.example", key, new Date());
-  const start = performance.now();
-  for (let i = 0; i < 50; i++) await issueLeaf(ca, `host${i}.example.com`, key, new Date());
-  const perLeaf = (performance.now() - start) / 50;
-  // deno-lint-ignore no-console
-  console.log(`issueLeaf(): ${perLeaf.toFixed(2)} ms a leaf`);
-});

@@ -28,7 +28,7 @@ export interface ResolvedKey {
 }
 
 /** scrypt cost for new vaults: N = 2^17, r = 8, p = 1 (OWASP's recommendation), about 0.5 s here. */
-export const DEFAULT_KDF = { N: 2 ** 17, r: 8, p: 1 } as const;
+const DEFAULT_KDF = { N: 2 ** 17, r: 8, p: 1 } as const;
 
 /** A human description of a key source, for doctor and errors. */
 export function describeSource(kind: KeySourceKind, keyring?: Keyring): string {
