@@ -310,3 +310,27 @@ Deno.test({
   assert.equal(exempt.code, 0, exempt.stderr);
   assert.equal(corp.seen.length, 3, "NO_PROXY sends api.openai.com around the corporate proxy");
 });
+
+Deno.test({
+  name: "an upstream proxy password outside Latin-1 reaches the proxy as UTF-8 Basic credentials",
+  ignore: !curl,
+}, async () => {
+  await using t = await e2e(["openai"]);
+  await using corp = corporateProxy(t.origin.port);
+  const url = corp.url.replace("s3cret", encodeURIComponent("pässwörd密码"));
+  const result = await authsome([
+    "run",
+    "--upstream",
+    url,
+    "--upstream-ca",
+    t.origin.caFile,
+    "--",
+    curl!,
+    "-sS",
+    "https://api.openai.com/v1/corp",
+  ], { home: t.home });
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(JSON.parse(result.stdout).headers.authorization, `Bearer ${CANARY}`);
+  const expected = new TextEncoder().encode("corp:pässwörd密码").toBase64();
+  assert.equal(corp.seen[0].auth, `Basic ${expected}`);
+});

@@ -8,6 +8,7 @@
  * `oauth/refresh.ts`, loaded only when a refresh is due).
  */
 
+import { MINUTE_MS } from "../durations.ts";
 import { AuthsomeError, isAuthsomeError } from "../errors.ts";
 import type { Route } from "../providers/matcher.ts";
 import type { Provider, Registry } from "../providers/registry.ts";
@@ -25,10 +26,10 @@ import type { FetchFn } from "./oauth/mod.ts";
 import { type Credential, credentialsFor } from "./injection.ts";
 
 /** A token this close to its expiry is refreshed before it is handed out. */
-export const REFRESH_MARGIN_MS = 5 * 60_000;
+export const REFRESH_MARGIN_MS = 5 * MINUTE_MS;
 
 /** After a 401-triggered refresh, further 401s are not acted on for this long (no refresh loops). */
-const REJECTION_COOLDOWN_MS = 60_000;
+const REJECTION_COOLDOWN_MS = MINUTE_MS;
 
 /** A token refreshed ahead of its expiry is not refreshed ahead again for this long, per process. */
 const PROACTIVE_COOLDOWN_MS = 30_000;

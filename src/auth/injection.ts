@@ -7,6 +7,7 @@
 import type { Injection } from "../providers/schema.ts";
 import { Secret } from "../secret.ts";
 import { AuthsomeError } from "../errors.ts";
+import { encodeBase64Text } from "../encoding.ts";
 
 /** One change to make to a request. */
 export type Credential =
@@ -29,13 +30,6 @@ function fill(
   provider: string,
 ): string {
   return template.replace(/\{([^}]*)\}/g, (_, name: string) => field(fields, name, provider));
-}
-
-function base64(text: string): string {
-  const bytes = new TextEncoder().encode(text);
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
 }
 
 /** The credentials to set on a request, from `injections` and a connection's `fields`. */
@@ -62,7 +56,7 @@ export function credentialsFor(
         return {
           kind: "header",
           name: "Authorization",
-          value: new Secret(`Basic ${base64(pair)}`),
+          value: new Secret(`Basic ${encodeBase64Text(pair)}`),
         };
       }
       case "query":

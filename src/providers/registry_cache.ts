@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { ensurePrivateDir } from "../atomic_file.ts";
 import type { FileProblems, ProviderSource } from "./registry.ts";
 import type { ProviderFile } from "./schema.ts";
+import { encodeHex } from "../encoding.ts";
 
 /**
  * Part of the key: bump it when the cached shape changes, or when a schema or
@@ -45,7 +46,7 @@ export async function registryKey(
 ): Promise<string> {
   const text = JSON.stringify([FORMAT, config.version, bundled, user]);
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return encodeHex(new Uint8Array(digest));
 }
 
 function cacheFile(dir: string): string {

@@ -6,6 +6,7 @@
  */
 
 import { timingSafeEqual } from "node:crypto";
+import { decodeBase64, randomHex } from "../encoding.ts";
 
 const encoder = new TextEncoder();
 
@@ -14,8 +15,7 @@ export const PROXY_USER = "authsome";
 
 /** A fresh random token: 32 hex characters (128 bits). */
 export function newProxyToken(): string {
-  return [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0"))
-    .join("");
+  return randomHex(16);
 }
 
 /** The proxy URL the child gets. */
@@ -31,7 +31,7 @@ export function proxyAuthorized(values: readonly string[], token: string): boole
     if (!m) return false;
     let given: Uint8Array;
     try {
-      given = Uint8Array.from(atob(m[1]), (c) => c.charCodeAt(0));
+      given = decodeBase64(m[1]);
     } catch {
       return false;
     }

@@ -11,6 +11,7 @@ import {
   type ConnectToRule,
   noProxyMatches,
   type ResolveRule,
+  upstreamProxyAuthorization,
 } from "./upstream_rules.ts";
 
 /** How the proxy reaches upstream hosts. */
@@ -110,11 +111,8 @@ async function viaProxy(
     });
   }
   try {
-    const auth = proxy.username
-      ? `Proxy-Authorization: Basic ${
-        btoa(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`)
-      }\r\n`
-      : "";
+    const credentials = upstreamProxyAuthorization(proxy);
+    const auth = credentials ? `Proxy-Authorization: ${credentials}\r\n` : "";
     const authority = host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
     await conn.write(
       new TextEncoder().encode(

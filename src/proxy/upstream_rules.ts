@@ -4,6 +4,7 @@
  * Pure. TLS still verifies and sends SNI for the original host.
  */
 
+import { encodeBase64Text } from "../encoding.ts";
 import { AuthsomeError } from "../errors.ts";
 
 /** A `--resolve HOST:PORT:ADDR` rule. */
@@ -110,4 +111,15 @@ export function noProxyMatches(
     const domain = unbracket(m[1]).replace(/^\*?\./, "");
     return name === domain || name.endsWith(`.${domain}`);
   });
+}
+
+/**
+ * The `Proxy-Authorization` value for the credentials in an upstream proxy's
+ * URL: Basic over the percent-decoded user and password as UTF-8 (RFC 7617
+ * §2.1), so a password outside Latin-1 works; undefined without a user.
+ */
+export function upstreamProxyAuthorization(proxy: URL): string | undefined {
+  if (!proxy.username) return undefined;
+  const user = decodeURIComponent(proxy.username);
+  return `Basic ${encodeBase64Text(`${user}:${decodeURIComponent(proxy.password)}`)}`;
 }

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { connectAddress, noProxyMatches, parseConnectTo, parseResolve } from "./upstream_rules.ts";
+import {
+  connectAddress,
+  noProxyMatches,
+  parseConnectTo,
+  parseResolve,
+  upstreamProxyAuthorization,
+} from "./upstream_rules.ts";
 
 Deno.test("parseResolve() and parseConnectTo() take curl's forms", () => {
   assert.deepEqual(parseResolve("api.openai.com:443:127.0.0.1"), {
@@ -68,5 +74,19 @@ Deno.test("noProxyMatches() follows curl's NO_PROXY rules", () => {
   ];
   for (const [noProxy, host, port, expected] of cases) {
     assert.equal(noProxyMatches(noProxy, host, port), expected, `${noProxy} ${host}:${port}`);
+  }
+});
+
+Deno.test("upstreamProxyAuthorization() sends any password, Latin-1 or not, as UTF-8 Basic", () => {
+  const rows: [string, string | undefined][] = [
+    ["http://proxy.corp:3128", undefined],
+    ["http://alice:s3cret@proxy.corp:3128", `Basic ${btoa("alice:s3cret")}`],
+    // Percent-encoded in the URL, decoded before encoding (a colon in a password stays one).
+    ["http://alice:a%3Ab%40c@proxy.corp:3128", `Basic ${btoa("alice:a:b@c")}`],
+    ["http://j%C3%BCrgen:p%C3%A4ss@proxy.corp:3128", "Basic asO8cmdlbjpww6Rzcw=="],
+    ["http://li:%E5%AF%86%E7%A0%81@proxy.corp:3128", "Basic bGk65a+G56CB"],
+  ];
+  for (const [url, expected] of rows) {
+    assert.equal(upstreamProxyAuthorization(new URL(url)), expected, url);
   }
 });

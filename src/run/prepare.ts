@@ -19,6 +19,7 @@ import { caPageResponse } from "../tls/ca_page.ts";
 import { openLeafCache } from "../tls/constrained_ca.ts";
 import type { NameNeed } from "../tls/name_constraints.ts";
 import { applyEnvChanges, childEnvChanges, type EnvChange, sitecustomizeSource } from "./env.ts";
+import { randomHex } from "../encoding.ts";
 
 /** What a run needs from the command line. */
 export interface RunSetup {
@@ -49,9 +50,7 @@ function timeoutMs(value: string | undefined, fallback: number): number {
 
 /** Starts the proxy and builds the child's environment; dispose to stop and clean up. */
 export async function prepareRun(setup: RunSetup): Promise<PreparedRun> {
-  const runId = [...crypto.getRandomValues(new Uint8Array(6))].map((b) =>
-    b.toString(16).padStart(2, "0")
-  ).join("");
+  const runId = randomHex(6);
   await ensurePrivateDir(setup.paths.root);
   const { leaves, uncovered } = await openLeafCache(setup.paths.ca, setup.registry.routes);
   const runDir = join(setup.paths.runs, runId);

@@ -27,8 +27,7 @@ import {
   pemToDer,
   randomSerial,
 } from "./x509.ts";
-
-const DAY_MS = 24 * 60 * 60 * 1000;
+import { DAY_MS } from "../durations.ts";
 
 /** How long a new CA certificate is valid, in days (about ten years). */
 export const CA_VALIDITY_DAYS = 3650;

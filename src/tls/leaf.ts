@@ -19,8 +19,7 @@ import {
   OID,
   randomSerial,
 } from "./x509.ts";
-
-const DAY_MS = 24 * 60 * 60 * 1000;
+import { DAY_MS } from "../durations.ts";
 
 /** How far before `now` a leaf becomes valid, in days (client clocks run slow). */
 export const LEAF_BACKDATE_DAYS = 1;

@@ -15,8 +15,7 @@ import { type Ca, caPaths, loadOrCreateCa } from "./ca.ts";
 import { issueLeaf, LEAF_VALIDITY_DAYS, loadOrCreateLeafKey, normalizeHost } from "./leaf.ts";
 import type { NameConstraints } from "./name_constraints.ts";
 import { describeKey } from "./x509.ts";
-
-const DAY_MS = 24 * 60 * 60 * 1000;
+import { DAY_MS } from "../durations.ts";
 
 /** A cached leaf is issued again when it expires within this many days. */
 export const LEAF_RENEW_DAYS = 7;

@@ -12,6 +12,7 @@
  */
 
 import { AuthsomeError } from "../errors.ts";
+import { decodeBase64, encodeBase64 } from "../encoding.ts";
 
 /** The only format version this build reads and writes. */
 export const FORMAT_VERSION = 1;
@@ -53,21 +54,6 @@ export interface VaultFile {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** Base64 of bytes. */
-export function toBase64(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
-}
-
-/** Bytes of base64; throws on bad input. */
-export function fromBase64(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-
 function additionalData(name: string): Uint8Array<ArrayBuffer> {
   return encoder.encode(`${FORMAT_NAME}:v${FORMAT_VERSION}:${name}`);
 }
@@ -87,7 +73,7 @@ export async function seal(key: CryptoKey, name: string, value: unknown): Promis
     key,
     plaintext,
   );
-  return { nonce: toBase64(nonce), data: toBase64(new Uint8Array(data)) };
+  return { nonce: encodeBase64(nonce), data: encodeBase64(new Uint8Array(data)) };
 }
 
 /** Decrypts the record `name`; throws a `vault` error when it was tampered with or the key is wrong. */
@@ -95,9 +81,9 @@ export async function open(key: CryptoKey, name: string, record: SealedRecord): 
   let plaintext: ArrayBuffer;
   try {
     plaintext = await crypto.subtle.decrypt(
-      { name: "AES-GCM", iv: fromBase64(record.nonce), additionalData: additionalData(name) },
+      { name: "AES-GCM", iv: decodeBase64(record.nonce), additionalData: additionalData(name) },
       key,
-      fromBase64(record.data),
+      decodeBase64(record.data),
     );
   } catch (cause) {
     throw new AuthsomeError(

@@ -8,7 +8,8 @@
 import { scrypt } from "node:crypto";
 import { AuthsomeError } from "../errors.ts";
 import type { HomePaths } from "../home.ts";
-import { fromBase64, importKey, type KdfParams, type KeySourceKind, toBase64 } from "./format.ts";
+import { decodeBase64, encodeBase64 } from "../encoding.ts";
+import { importKey, type KdfParams, type KeySourceKind } from "./format.ts";
 import type { Keyring } from "./keyring.ts";
 
 /** What key resolution may use. */
@@ -51,7 +52,7 @@ export function describeSource(kind: KeySourceKind, keyring?: Keyring): string {
 function envKey(value: string): Uint8Array<ArrayBuffer> {
   let raw: Uint8Array<ArrayBuffer> | undefined;
   try {
-    raw = fromBase64(value.trim());
+    raw = decodeBase64(value.trim());
   } catch {
     raw = undefined;
   }
@@ -69,7 +70,7 @@ export function deriveKey(passphrase: string, kdf: KdfParams): Promise<Uint8Arra
   return new Promise((resolve, reject) =>
     scrypt(
       passphrase,
-      fromBase64(kdf.salt),
+      decodeBase64(kdf.salt),
       32,
       { N: kdf.N, r: kdf.r, p: kdf.p, maxmem },
       (error, key) => error ? reject(error) : resolve(new Uint8Array(key)),
@@ -96,7 +97,7 @@ async function readKeyFile(path: string): Promise<Uint8Array<ArrayBuffer> | unde
       hint: `Run: chmod 600 "${path}"`,
     });
   }
-  const raw = fromBase64((await Deno.readTextFile(path)).trim());
+  const raw = decodeBase64((await Deno.readTextFile(path)).trim());
   if (raw.length !== 32) throw new AuthsomeError("vault", `The key file "${path}" is damaged`);
   return raw;
 }
@@ -105,7 +106,7 @@ async function readKeyFile(path: string): Promise<Uint8Array<ArrayBuffer> | unde
 export async function createKeyFile(path: string): Promise<Uint8Array<ArrayBuffer>> {
   const raw = crypto.getRandomValues(new Uint8Array(32));
   using file = await Deno.open(path, { write: true, createNew: true, mode: 0o600 });
-  await file.write(new TextEncoder().encode(`${toBase64(raw)}\n`));
+  await file.write(new TextEncoder().encode(`${encodeBase64(raw)}\n`));
   file.syncSync();
   return raw;
 }
@@ -162,7 +163,7 @@ export async function keysForExisting(
           "Unlock the keyring, or run authsome where it is available",
         );
       }
-      return await Promise.all(keys.map((value) => importKey(fromBase64(value))));
+      return await Promise.all(keys.map((value) => importKey(decodeBase64(value))));
     }
     case "file": {
       const raws = [
@@ -212,7 +213,7 @@ export async function newKey(ctx: KeyContext, to?: KeySourceKind): Promise<NewKe
   if (wanted === "passphrase") {
     const secret = await passphrase(ctx);
     if (!secret) throw locked("No passphrase given", "Set AUTHSOME_PASSPHRASE");
-    const salt = toBase64(crypto.getRandomValues(new Uint8Array(16)));
+    const salt = encodeBase64(crypto.getRandomValues(new Uint8Array(16)));
     const kdf: KdfParams = { name: "scrypt", salt, ...DEFAULT_KDF };
     return {
       kind: "passphrase",
@@ -225,10 +226,10 @@ export async function newKey(ctx: KeyContext, to?: KeySourceKind): Promise<NewKe
   if (wanted !== "file" && keyring && (await keyring.available())) {
     const raw = crypto.getRandomValues(new Uint8Array(32));
     const account = ctx.paths.root;
-    await keyring.set(rekey ? pendingName(account) : account, toBase64(raw));
+    await keyring.set(rekey ? pendingName(account) : account, encodeBase64(raw));
     const commit = rekey
       ? async () => {
-        await keyring.set(account, toBase64(raw));
+        await keyring.set(account, encodeBase64(raw));
         await keyring.delete(pendingName(account));
       }
       : noCommit;

@@ -8,6 +8,7 @@
 
 import { AuthsomeError } from "../../errors.ts";
 import type { Secret } from "../../secret.ts";
+import { encodeBase64Text } from "../../encoding.ts";
 
 /** The part of `fetch` the OAuth code uses. */
 export type FetchFn = (input: string, init?: RequestInit) => Promise<Response>;
@@ -67,7 +68,7 @@ export function clientAuthentication(
   if (client.method === "client_secret_basic" && secret !== undefined) {
     // §2.3.1: id and secret are form-urlencoded before they are joined and base64-encoded.
     const pair = `${formEncode(client.clientId)}:${formEncode(secret)}`;
-    return { params: {}, headers: { authorization: `Basic ${base64(pair)}` } };
+    return { params: {}, headers: { authorization: `Basic ${encodeBase64Text(pair)}` } };
   }
   if (client.method === "client_secret_post" && secret !== undefined) {
     return { params: { client_id: client.clientId, client_secret: secret }, headers: {} };
@@ -78,12 +79,6 @@ export function clientAuthentication(
 
 function formEncode(text: string): string {
   return new URLSearchParams({ x: text }).toString().slice(2);
-}
-
-function base64(text: string): string {
-  let binary = "";
-  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
-  return btoa(binary);
 }
 
 function hostOf(url: string): string {

@@ -5,18 +5,12 @@
  */
 
 import { printable } from "./http.ts";
+import { encodeBase64Url as base64Url } from "../../encoding.ts";
 
 /** Random bytes; tests pass their own. */
 export type RandomBytes = (length: number) => Uint8Array;
 
 const defaultRandom: RandomBytes = (length) => crypto.getRandomValues(new Uint8Array(length));
-
-/** base64url without padding (RFC 7636 Appendix A). */
-export function base64Url(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
 
 /** A code verifier: 32 random octets base64url-encoded, 43 characters (RFC 7636 §4.1). */
 export function newVerifier(random: RandomBytes = defaultRandom): string {

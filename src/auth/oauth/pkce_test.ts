@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import {
   authorizationUrl,
-  base64Url,
   challengeS256,
   constantTimeEqual,
   newState,
   newVerifier,
   parseCallback,
 } from "./pkce.ts";
+import { encodeBase64Url as base64Url } from "../../encoding.ts";
 
 Deno.test("challengeS256() matches RFC 7636 Appendix B", async () => {
   assert.equal(

@@ -6,6 +6,7 @@ import { describeUncovered } from "../../tls/constrained_ca.ts";
 import { trustStatus } from "../../tls/trust/mod.ts";
 import type { Context } from "../command.ts";
 import { findProvidersCa, thisMachine } from "./cert_shared.ts";
+import { DAY_MS } from "../../durations.ts";
 
 /** One line of doctor's report; `warn` marks a problem that does not fail the run. */
 export interface Check {
@@ -15,8 +16,6 @@ export interface Check {
   readonly detail: string;
   readonly hint?: string;
 }
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 async function keyCheck(ca: Ca): Promise<Check> {
   const name = "CA key";
