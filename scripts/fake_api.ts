@@ -7,6 +7,7 @@
 
 import { loadOrCreateCa } from "../src/tls/ca.ts";
 import { issueLeaf, loadOrCreateLeafKey } from "../src/tls/leaf.ts";
+import { encodeHex } from "../src/encoding.ts";
 
 /** The demo's user provider: api.demo.test, with a Bearer header (the demo and the docs' sandbox). */
 export const DEMO_PROVIDER = {
@@ -45,7 +46,7 @@ export interface Origin extends AsyncDisposable {
 
 async function sha256(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", bytes);
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return encodeHex(new Uint8Array(digest));
 }
 
 /** Deterministic bytes for size tests. */
