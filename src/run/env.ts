@@ -5,6 +5,8 @@
  * Pure.
  */
 
+import { nodeOptions } from "./node_preload.ts";
+
 /** One change to the parent's environment. */
 export type EnvChange =
   | { readonly kind: "set"; readonly name: string; readonly value: string; readonly why: string }
@@ -35,6 +37,8 @@ export interface ChildEnvInput {
   readonly bundlePath: string;
   /** A folder holding the run's sitecustomize.py, put first on PYTHONPATH. */
   readonly pythonDir?: string;
+  /** The run's Node preload (node_preload.ts), added to NODE_OPTIONS. */
+  readonly nodePreload?: string;
   /** Placeholder variable names of every provider with a connection. */
   readonly placeholders: readonly string[];
   /** Every stored secret value; a parent variable holding one is replaced. */
@@ -71,6 +75,13 @@ export function childEnvChanges(input: ChildEnvInput): EnvChange[] {
       "PYTHONPATH",
       rest ? `${input.pythonDir}:${rest}` : input.pythonDir,
       "certifi uses the CA bundle",
+    );
+  }
+  if (input.nodePreload) {
+    set(
+      "NODE_OPTIONS",
+      nodeOptions(input.parent.NODE_OPTIONS, input.nodePreload),
+      "every Node process is routed or warns",
     );
   }
   const secrets = new Set(input.secrets.filter((s) => s.length > 0));

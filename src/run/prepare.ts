@@ -18,6 +18,7 @@ import { systemRoots, writeCaBundle } from "../tls/ca_bundle.ts";
 import { caPageResponse } from "../tls/ca_page.ts";
 import { openLeafCache } from "../tls/constrained_ca.ts";
 import type { NameNeed } from "../tls/name_constraints.ts";
+import { NODE_PRELOAD_FILE, nodePreloadSource } from "./node_preload.ts";
 import { applyEnvChanges, childEnvChanges, type EnvChange, sitecustomizeSource } from "./env.ts";
 
 /** What a run needs from the command line. */
@@ -70,6 +71,9 @@ export async function prepareRun(setup: RunSetup): Promise<PreparedRun> {
     await Deno.writeTextFile(join(pythonDir, "sitecustomize.py"), sitecustomizeSource(bundlePath), {
       mode: 0o600,
     });
+    const nodePreload = join(runDir, "node", NODE_PRELOAD_FILE);
+    await ensurePrivateDir(join(runDir, "node"));
+    await Deno.writeTextFile(nodePreload, nodePreloadSource(), { mode: 0o600 });
     const connected = setup.credentials.connectedProviders();
     const token = newProxyToken();
     proxy = await startProxy({
@@ -97,6 +101,7 @@ export async function prepareRun(setup: RunSetup): Promise<PreparedRun> {
       caPath: leaves.ca.paths.cert,
       bundlePath,
       pythonDir,
+      nodePreload,
       placeholders,
       secrets: setup.credentials.secrets().map((secret) => secret.reveal()),
     });
