@@ -39,6 +39,8 @@ export interface ChildEnvInput {
   readonly pythonDir?: string;
   /** The run's Node preload (node_preload.ts), added to NODE_OPTIONS. */
   readonly nodePreload?: string;
+  /** The run's wgetrc (wgetrc.ts): the user's settings plus the CA bundle. */
+  readonly wgetrc?: string;
   /** Placeholder variable names of every provider with a connection. */
   readonly placeholders: readonly string[];
   /** Every stored secret value; a parent variable holding one is replaced. */
@@ -84,6 +86,7 @@ export function childEnvChanges(input: ChildEnvInput): EnvChange[] {
       "every Node process is routed or warns",
     );
   }
+  if (input.wgetrc) set("WGETRC", input.wgetrc, "wget trusts the CA bundle");
   const secrets = new Set(input.secrets.filter((s) => s.length > 0));
   const touched = new Set(changes.map((c) => c.name));
   for (const name of input.placeholders) {

@@ -18,6 +18,7 @@ const input: ChildEnvInput = {
   bundlePath: "/h/runs/r/bundle.pem",
   pythonDir: "/h/runs/r/python",
   nodePreload: "/h/runs/r/node/preload.cjs",
+  wgetrc: "/h/runs/r/wgetrc",
   placeholders: ["OPENAI_API_KEY", "GITHUB_TOKEN"],
   secrets: ["sk-real", "ghu_x", ""],
 };
@@ -47,6 +48,7 @@ Deno.test("childEnvChanges() points every client at the proxy and the CA", () =>
   }
   assert.equal(env.PYTHONPATH, "/h/runs/r/python:/opt/lib");
   assert.equal(env.NODE_OPTIONS, `--require "/h/runs/r/node/preload.cjs"`);
+  assert.equal(env.WGETRC, "/h/runs/r/wgetrc");
   assert.equal(env.PATH, "/usr/bin");
 });
 

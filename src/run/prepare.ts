@@ -19,6 +19,7 @@ import { caPageResponse } from "../tls/ca_page.ts";
 import { openLeafCache } from "../tls/constrained_ca.ts";
 import type { NameNeed } from "../tls/name_constraints.ts";
 import { NODE_PRELOAD_FILE, nodePreloadSource } from "./node_preload.ts";
+import { readUserWgetrc, WGETRC_FILE, wgetrcSource } from "./wgetrc.ts";
 import { applyEnvChanges, childEnvChanges, type EnvChange, sitecustomizeSource } from "./env.ts";
 
 /** What a run needs from the command line. */
@@ -74,6 +75,9 @@ export async function prepareRun(setup: RunSetup): Promise<PreparedRun> {
     const nodePreload = join(runDir, "node", NODE_PRELOAD_FILE);
     await ensurePrivateDir(join(runDir, "node"));
     await Deno.writeTextFile(nodePreload, nodePreloadSource(), { mode: 0o600 });
+    const wgetrc = join(runDir, WGETRC_FILE);
+    const ownWgetrc = await readUserWgetrc(setup.env);
+    await Deno.writeTextFile(wgetrc, wgetrcSource(ownWgetrc, bundlePath), { mode: 0o600 });
     const connected = setup.credentials.connectedProviders();
     const token = newProxyToken();
     proxy = await startProxy({
@@ -102,6 +106,7 @@ export async function prepareRun(setup: RunSetup): Promise<PreparedRun> {
       bundlePath,
       pythonDir,
       nodePreload,
+      wgetrc,
       placeholders,
       secrets: setup.credentials.secrets().map((secret) => secret.reveal()),
     });
