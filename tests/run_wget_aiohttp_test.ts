@@ -41,3 +41,33 @@ Deno.test({
     await Deno.remove(home, { recursive: true });
   }
 });
+
+const AIOHTTP = `
+import asyncio, json, sys
+print(json.dumps("aiohttp" in sys.modules))
+import aiohttp
+async def get(path, **options):
+    try:
+        async with aiohttp.ClientSession(**options) as session:
+            async with session.get("https://api.openai.com/v1/" + path) as response:
+                return (await response.json())["headers"]["authorization"]
+    except aiohttp.ClientConnectorError as error:
+        return "direct: " + type(error).__name__
+async def main():
+    print(json.dumps([await get("default"), await get("explicit", trust_env=False)]))
+asyncio.run(main())
+`;
+
+Deno.test({
+  name: "aiohttp through run: a default ClientSession uses the proxy, trust_env=False is kept",
+  ignore: !python,
+}, async () => {
+  await using t = await e2e();
+  const result = await t.run([python!, "-c", AIOHTTP]);
+  assert.equal(result.code, 0, result.stderr);
+  const [loaded, sessions] = result.stdout.trim().split("\n").map((l) => JSON.parse(l));
+  assert.equal(loaded, false, "aiohttp is not imported before the program imports it");
+  assert.equal(sessions[0], `Bearer ${CANARY}`);
+  assert.match(sessions[1], /^direct: /);
+  assert.deepEqual(t.origin.seen.map((s) => s.path), ["/v1/default"]);
+});

@@ -5,6 +5,7 @@
  * Pure.
  */
 
+import { AIOHTTP_TRUST_ENV_HOOK } from "./aiohttp_hook.ts";
 import { nodeOptions } from "./node_preload.ts";
 
 /** One change to the parent's environment. */
@@ -118,9 +119,12 @@ export function applyEnvChanges(
   return env;
 }
 
-/** The Python `sitecustomize` that points certifi at `bundlePath`, then runs the user's own sitecustomize. */
+/**
+ * The Python `sitecustomize` that points certifi at `bundlePath`, makes aiohttp's sessions honour
+ * the proxy variables, then runs the user's own sitecustomize.
+ */
 export function sitecustomizeSource(bundlePath: string): string {
-  return `# Written by authsome run: make certifi-based clients (httpx, SDKs) trust the run's CA bundle.
+  return `# Written by authsome run: certifi-based clients (httpx, SDKs) trust the run's CA bundle, aiohttp uses the proxy.
 import os as _os, sys as _sys
 _BUNDLE = ${JSON.stringify(bundlePath)}
 try:
@@ -128,6 +132,7 @@ try:
     _certifi.where = _certifi_core.where = lambda: _BUNDLE
 except Exception:
     pass
+${AIOHTTP_TRUST_ENV_HOOK.trim()}
 def _chain():
     import importlib.machinery, importlib.util
     here = _os.path.dirname(_os.path.abspath(__file__))
