@@ -227,26 +227,47 @@ function proxyFix(probe: Probe, version: string | undefined): string {
   }
 }
 
+/** The step of the four that failed first, if one did. */
+type Failed = "proxy" | "token" | "ca" | "credential" | "afterwards";
+
+function fixFor(failed: Failed, probe: Probe, version: string | undefined): string {
+  switch (failed) {
+    case "proxy":
+      return proxyFix(probe, version);
+    case "token":
+      return `${probe.label} did not send the proxy URL's credentials (the per-run token): ` +
+        "use authsome export for it";
+    case "ca":
+      return `${probe.label} does not trust the run's CA: it reads ${probe.caFrom}, which ` +
+        "authsome run sets; check that nothing overrides it (or run: authsome cert install)";
+    case "credential":
+      return "The request arrived without the credential: report this as a bug in authsome";
+    case "afterwards":
+      return `${probe.label} failed after the credential arrived: see what it said`;
+    default: {
+      const never: never = failed;
+      return never;
+    }
+  }
+}
+
 /** The four answers and the fix for one probe's observation. */
 export function judge(probe: Probe, version: string | undefined, seen: Observation): ClientRow {
   const proxy = seen.connections > 0;
   const token = proxy ? seen.connectStatuses.includes(200) : null;
   const ca = token ? seen.arrived > 0 : null;
   const credential = ca ? seen.withCredential > 0 && seen.exitCode === 0 : null;
-  const ok = credential === true;
-  const fix = ok
-    ? undefined
-    : !proxy
-    ? proxyFix(probe, version)
+  const failed: Failed | undefined = !proxy
+    ? "proxy"
     : !token
-    ? `${probe.label} did not send the proxy URL's credentials (the per-run token): ` +
-      "use authsome export for it"
+    ? "token"
     : !ca
-    ? `${probe.label} does not trust the run's CA: it reads ${probe.caFrom}, which authsome ` +
-      "run sets; check that nothing overrides it (or run: authsome cert install)"
+    ? "ca"
     : seen.withCredential === 0
-    ? "The request arrived without the credential: report this as a bug in authsome"
-    : `${probe.label} failed after the credential arrived: see the detail`;
+    ? "credential"
+    : seen.exitCode !== 0
+    ? "afterwards"
+    : undefined;
   return {
     id: probe.id,
     client: probe.label,
@@ -255,8 +276,8 @@ export function judge(probe: Probe, version: string | undefined, seen: Observati
     token,
     ca,
     credential,
-    ok,
-    ...(fix ? { fix } : {}),
-    ...(!ok && seen.lastError ? { detail: seen.lastError } : {}),
+    ok: failed === undefined,
+    ...(failed ? { fix: fixFor(failed, probe, version) } : {}),
+    ...(failed && seen.lastError ? { detail: seen.lastError } : {}),
   };
 }
