@@ -23,6 +23,25 @@ export function nodeOptions(parent: string | undefined, preloadPath: string): st
   return own ? `${own} --require ${quoted}` : `--require ${quoted}`;
 }
 
+/**
+ * `bypassed(host)`: whether the child's NO_PROXY (read from `env`) sends `host` direct.
+ * Entries match a host and its subdomains (`corp.example`, `.corp.example`, `*.corp.example`),
+ * a port suffix is ignored, IPv6 literals may be bracketed, `*` matches all.
+ */
+export const BYPASSED_JS = `
+function bypassed(host) {
+  const name = host.toLowerCase().replace(/^\\[|\\]$/g, "");
+  return (env.NO_PROXY || env.no_proxy || "").split(",").some((entry) => {
+    let e = entry.trim().toLowerCase();
+    const bracketed = /^\\[([^\\]]+)\\](?::\\d+)?$/.exec(e);
+    if (bracketed) e = bracketed[1];
+    else if (e.split(":").length === 2) e = e.replace(/:\\d+$/, "");
+    e = e.replace(/^\\*?\\./, "");
+    return e === "*" || (e !== "" && (name === e || name.endsWith("." + e)));
+  });
+}
+`;
+
 /** The preload's source (CommonJS, node core modules only). */
 export function nodePreloadSource(): string {
   return `// Written by authsome run: route this Node's https through the run's proxy.
@@ -59,13 +78,7 @@ export function nodePreloadSource(): string {
       " ignores NODE_USE_ENV_PROXY: " + clause + ". Use Node 24 or 22.21+\\n");
   }
 
-  function bypassed(host) {
-    const name = host.toLowerCase().replace(/^\\[|\\]$/g, "");
-    return (env.NO_PROXY || env.no_proxy || "").split(",").some((entry) => {
-      const e = entry.trim().toLowerCase().replace(/:\\d+$/, "").replace(/^\\*?\\./, "");
-      return e === "*" || (e !== "" && (name === e || name.endsWith("." + e)));
-    });
-  }
+  ${BYPASSED_JS.trim()}
 
   function tunnellingAgent(url) {
     const https = require("https"), net = require("net"), tls = require("tls");
