@@ -10,7 +10,6 @@ const python = client(
   "Debian's python3 with certifi",
   (p) => pythonHas(p, "certifi"),
 );
-const oldNode = client("node", "the system Node, older than 22.21");
 
 async function userProvider(
   home: string,
@@ -173,24 +172,6 @@ Deno.test({
     "import certifi, os; print(certifi.where() == os.environ['SSL_CERT_FILE'], os.environ.get('USER_SITECUSTOMIZE'))";
   const result = await t.run([python!, "-c", script], { env: { PYTHONPATH: userDir } });
   assert.equal(result.stdout.trim(), "True ran", result.stderr);
-});
-
-Deno.test({
-  name: "run warns when the command is a Node too old for NODE_USE_ENV_PROXY",
-  ignore: !oldNode,
-}, async () => {
-  const version = new TextDecoder().decode(
-    new Deno.Command(oldNode!, { args: ["--version"] }).outputSync().stdout,
-  ).trim();
-  const [major, minor] = version.slice(1).split(".").map(Number);
-  if (major >= 24 || (major === 22 && minor >= 21)) return;
-  await using t = await e2e();
-  const result = await t.run([oldNode!, "-e", "0"]);
-  assert.equal(result.code, 0);
-  assert.match(
-    result.stderr,
-    /is Node v\d+\.\d+\.\d+, which ignores NODE_USE_ENV_PROXY: its fetch\(\) will bypass authsome's proxy/,
-  );
 });
 
 Deno.test({ name: "authsome log shows the requests of past runs", ignore: !curl }, async () => {

@@ -203,8 +203,17 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: "doctor",
     summary: "Check the home, vault, key source, providers and the local CA",
-    synopsis: "[--json]",
-    options: {},
+    synopsis: "[--clients] [--json]",
+    description:
+      "--clients runs each HTTP client found on PATH (curl, wget, python3 requests/httpx/aiohttp/certifi,\n" +
+      "node, deno, bun, go, git) as run would, against a check endpoint on 127.0.0.1, and shows per\n" +
+      "client: uses the proxy, sends the per-run token, trusts the CA, the credential arrives.",
+    options: {
+      clients: {
+        type: "boolean",
+        description: "Check the HTTP clients on PATH through a real run (loopback only)",
+      },
+    },
     positionals: { min: 0, max: 0 },
     load: () => import("./commands/doctor.ts"),
   },

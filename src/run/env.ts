@@ -5,6 +5,9 @@
  * Pure.
  */
 
+import { AIOHTTP_TRUST_ENV_HOOK } from "./aiohttp_hook.ts";
+import { nodeOptions } from "./node_preload.ts";
+
 /** One change to the parent's environment. */
 export type EnvChange =
   | { readonly kind: "set"; readonly name: string; readonly value: string; readonly why: string }
@@ -35,6 +38,10 @@ export interface ChildEnvInput {
   readonly bundlePath: string;
   /** A folder holding the run's sitecustomize.py, put first on PYTHONPATH. */
   readonly pythonDir?: string;
+  /** The run's Node preload (node_preload.ts), added to NODE_OPTIONS. */
+  readonly nodePreload?: string;
+  /** The run's wgetrc (wgetrc.ts): the user's settings plus the CA bundle. */
+  readonly wgetrc?: string;
   /** Placeholder variable names of every provider with a connection. */
   readonly placeholders: readonly string[];
   /** Every stored secret value; a parent variable holding one is replaced. */
@@ -73,6 +80,14 @@ export function childEnvChanges(input: ChildEnvInput): EnvChange[] {
       "certifi uses the CA bundle",
     );
   }
+  if (input.nodePreload) {
+    set(
+      "NODE_OPTIONS",
+      nodeOptions(input.parent.NODE_OPTIONS, input.nodePreload),
+      "every Node process is routed or warns",
+    );
+  }
+  if (input.wgetrc) set("WGETRC", input.wgetrc, "wget trusts the CA bundle");
   const secrets = new Set(input.secrets.filter((s) => s.length > 0));
   const touched = new Set(changes.map((c) => c.name));
   for (const name of input.placeholders) {
@@ -104,9 +119,12 @@ export function applyEnvChanges(
   return env;
 }
 
-/** The Python `sitecustomize` that points certifi at `bundlePath`, then runs the user's own sitecustomize. */
+/**
+ * The Python `sitecustomize` that points certifi at `bundlePath`, makes aiohttp's sessions honour
+ * the proxy variables, then runs the user's own sitecustomize.
+ */
 export function sitecustomizeSource(bundlePath: string): string {
-  return `# Written by authsome run: make certifi-based clients (httpx, SDKs) trust the run's CA bundle.
+  return `# Written by authsome run: certifi-based clients (httpx, SDKs) trust the run's CA bundle, aiohttp uses the proxy.
 import os as _os, sys as _sys
 _BUNDLE = ${JSON.stringify(bundlePath)}
 try:
@@ -114,6 +132,7 @@ try:
     _certifi.where = _certifi_core.where = lambda: _BUNDLE
 except Exception:
     pass
+${AIOHTTP_TRUST_ENV_HOOK.trim()}
 def _chain():
     import importlib.machinery, importlib.util
     here = _os.path.dirname(_os.path.abspath(__file__))

@@ -17,6 +17,8 @@ const input: ChildEnvInput = {
   caPath: "/h/ca/ca.pem",
   bundlePath: "/h/runs/r/bundle.pem",
   pythonDir: "/h/runs/r/python",
+  nodePreload: "/h/runs/r/node/preload.cjs",
+  wgetrc: "/h/runs/r/wgetrc",
   placeholders: ["OPENAI_API_KEY", "GITHUB_TOKEN"],
   secrets: ["sk-real", "ghu_x", ""],
 };
@@ -45,6 +47,8 @@ Deno.test("childEnvChanges() points every client at the proxy and the CA", () =>
     assert.equal(env[name], "/h/runs/r/bundle.pem", name);
   }
   assert.equal(env.PYTHONPATH, "/h/runs/r/python:/opt/lib");
+  assert.equal(env.NODE_OPTIONS, `--require "/h/runs/r/node/preload.cjs"`);
+  assert.equal(env.WGETRC, "/h/runs/r/wgetrc");
   assert.equal(env.PATH, "/usr/bin");
 });
 

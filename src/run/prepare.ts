@@ -18,6 +18,8 @@ import { systemRoots, writeCaBundle } from "../tls/ca_bundle.ts";
 import { caPageResponse } from "../tls/ca_page.ts";
 import { openLeafCache } from "../tls/constrained_ca.ts";
 import type { NameNeed } from "../tls/name_constraints.ts";
+import { NODE_PRELOAD_FILE, nodePreloadSource } from "./node_preload.ts";
+import { readUserWgetrc, WGETRC_FILE, wgetrcSource } from "./wgetrc.ts";
 import { applyEnvChanges, childEnvChanges, type EnvChange, sitecustomizeSource } from "./env.ts";
 import { randomHex } from "../encoding.ts";
 
@@ -69,6 +71,12 @@ export async function prepareRun(setup: RunSetup): Promise<PreparedRun> {
     await Deno.writeTextFile(join(pythonDir, "sitecustomize.py"), sitecustomizeSource(bundlePath), {
       mode: 0o600,
     });
+    const nodePreload = join(runDir, "node", NODE_PRELOAD_FILE);
+    await ensurePrivateDir(join(runDir, "node"));
+    await Deno.writeTextFile(nodePreload, nodePreloadSource(), { mode: 0o600 });
+    const wgetrc = join(runDir, WGETRC_FILE);
+    const ownWgetrc = await readUserWgetrc(setup.env);
+    await Deno.writeTextFile(wgetrc, wgetrcSource(ownWgetrc, bundlePath), { mode: 0o600 });
     const connected = setup.credentials.connectedProviders();
     const token = newProxyToken();
     proxy = await startProxy({
@@ -96,6 +104,8 @@ export async function prepareRun(setup: RunSetup): Promise<PreparedRun> {
       caPath: leaves.ca.paths.cert,
       bundlePath,
       pythonDir,
+      nodePreload,
+      wgetrc,
       placeholders,
       secrets: setup.credentials.secrets().map((secret) => secret.reveal()),
     });

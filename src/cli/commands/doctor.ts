@@ -52,6 +52,7 @@ async function vaultCheck(ctx: Context): Promise<Check[]> {
 
 /** Runs the command. */
 export async function run(ctx: Context): Promise<number> {
+  if (ctx.args.values.clients === true) return (await import("./doctor_clients.ts")).run(ctx);
   const registry = await ctx.registry();
   const checks: Check[] = [
     await privateCheck("home", ctx.paths.root, "not created yet"),

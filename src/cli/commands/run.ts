@@ -6,7 +6,6 @@ import type { ProxyEvent } from "../../proxy/context.ts";
 import { upstreamProxy } from "../../proxy/upstream.ts";
 import { parseConnectTo, parseResolve } from "../../proxy/upstream_rules.ts";
 import { runChild } from "../../run/child.ts";
-import { honoursEnvProxy, isNodeCommand } from "../../run/node_version.ts";
 import { prepareRun } from "../../run/prepare.ts";
 import { describeUncovered } from "../../tls/constrained_ca.ts";
 import { readVault } from "../../vault/store.ts";
@@ -76,28 +75,6 @@ function reporter(out: Output, verbose: boolean): (event: ProxyEvent) => void {
   };
 }
 
-async function warnOldNode(out: Output, argv0: string, env: Record<string, string>): Promise<void> {
-  if (!isNodeCommand(argv0)) return;
-  try {
-    const result = await new Deno.Command(argv0, {
-      args: ["--version"],
-      env,
-      clearEnv: true,
-      stdout: "piped",
-      stderr: "null",
-    })
-      .output();
-    const version = new TextDecoder().decode(result.stdout).trim();
-    if (honoursEnvProxy(version) === false) {
-      out.warn(
-        `${argv0} is Node ${version}, which ignores NODE_USE_ENV_PROXY: its fetch() will bypass authsome's proxy. Use Node 24 or 22.21+`,
-      );
-    }
-  } catch {
-    // Not startable: runChild reports it.
-  }
-}
-
 /** Runs the command. */
 export async function run(ctx: Context): Promise<number> {
   const argv = ctx.args.rest;
@@ -145,6 +122,5 @@ export async function run(ctx: Context): Promise<number> {
       ctx.out.note(`authsome: ${change.kind} ${change.name} (${change.why})`);
     }
   }
-  await warnOldNode(ctx.out, argv[0], prepared.childEnv);
   return await runChild(argv, prepared.childEnv);
 }
