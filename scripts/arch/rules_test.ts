@@ -62,6 +62,10 @@ Deno.test("loudModules() flags printing or exiting outside src/cli/", () => {
     f("src/cli/output.ts", "console.log(1);"),
     f("src/proxy/x.ts", "// console.log(1) in a comment\nDeno.exit(1);"),
     f("src/proxy/y.ts", "const exit = 1;"),
+    f(
+      "src/run/probe.ts",
+      "const probe = `fetch(u).catch((e) => { console.error(e); process.exit(1); })`;",
+    ),
   ];
   assert.deepEqual(loudModules(files), [
     { file: "src/proxy/x.ts", rule: "prints or exits outside src/cli/" },

@@ -1,8 +1,8 @@
 /**
  * Which Node.js versions honour `NODE_USE_ENV_PROXY`, per API: `fetch`
  * (undici) since Node 24.0, and `http`/`https.request` since 24.5; both were
- * backported to 22.21. The same table decides in TypeScript (doctor, tests)
- * and, as a generated expression, inside the run's Node preload.
+ * backported to 22.21. The table decides inside the run's Node preload, as
+ * a generated expression.
  */
 
 /** An API of Node that may or may not read the proxy variables. */
@@ -17,21 +17,7 @@ const SUPPORT: Readonly<Record<NodeApi, { current: Since; backports: readonly Si
   https: { current: [24, 5], backports: [[22, 21]] },
 };
 
-/** True when Node `major.minor` honours `NODE_USE_ENV_PROXY` for `api`. */
-export function supportsEnvProxy(api: NodeApi, major: number, minor: number): boolean {
-  const { current, backports } = SUPPORT[api];
-  return major > current[0] || (major === current[0] && minor >= current[1]) ||
-    backports.some(([m, n]) => major === m && minor >= n);
-}
-
-/** True when the version text (`v22.21.0`) honours it for `api`; undefined when unreadable. */
-export function honoursEnvProxy(version: string, api: NodeApi = "fetch"): boolean | undefined {
-  const m = /^v?(\d+)\.(\d+)\.(\d+)/.exec(version.trim());
-  if (!m) return undefined;
-  return supportsEnvProxy(api, Number(m[1]), Number(m[2]));
-}
-
-/** A JavaScript expression over the variables `major` and `minor` equal to {@linkcode supportsEnvProxy}. */
+/** A JavaScript expression over the variables `major` and `minor`: true when Node `major.minor` honours `NODE_USE_ENV_PROXY` for `api`. */
 export function supportsEnvProxyJs(api: NodeApi): string {
   const { current, backports } = SUPPORT[api];
   return [
