@@ -7,6 +7,9 @@ import { Secret } from "../../secret.ts";
 import { type Connection, getConnection, putConnection } from "../../vault/connections.ts";
 import { readVault, updateVault } from "../../vault/store.ts";
 import { CredentialSource, REFRESH_MARGIN_MS } from "../credentials.ts";
+import { routesToSeal } from "../binding.ts";
+import { compileRoutes } from "../../providers/compile.ts";
+import type { Route } from "../../providers/matcher.ts";
 import { decide } from "./refresh.ts";
 
 const NOW = 1_700_000_000_000;
@@ -196,4 +199,25 @@ Deno.test("CredentialSource: a 401 makes the next request refresh, once per cool
     "a second 401 right after a refresh is not acted on",
   );
   assert.equal(t.sent.length, 1);
+});
+
+Deno.test("CredentialSource: a refresh keeps the sealed routes; an unsealed route gets nothing", async () => {
+  const sealed = routesToSeal(PROVIDER);
+  let calls = 0;
+  await using t = await setup(conn({ expiresAt: Date.now() + 60_000, routes: sealed }), () => {
+    calls++;
+    return Response.json({ access_token: "at2", expires_in: 3600 });
+  });
+  const [approved, other] = compileRoutes({ api_url: ["api.p.example", "evil.test"] }, [])
+    .map((spec): Route => ({ ...spec, provider: "p", injections: PROVIDER.injections }));
+  await assert.rejects(
+    () => t.source.credentials("p", undefined, other),
+    (error: AuthsomeError) =>
+      error.code === "not_approved" && /evil\.test/.test(error.message) &&
+      /authsome providers approve p/.test(error.hint ?? ""),
+  );
+  assert.equal(calls, 0, "a refused route does not even refresh");
+  const resolved = await t.source.credentials("p", undefined, approved);
+  assert.equal(resolved.credentials[0].value.reveal(), "Bearer at2");
+  assert.deepEqual((await t.stored()).routes, sealed);
 });

@@ -4,11 +4,10 @@ import { getProvider, type Provider } from "../../providers/registry.ts";
 import type { Injection } from "../../providers/schema.ts";
 import { primaryField } from "../../providers/compile.ts";
 import { defaultConnection, listConnections } from "../../vault/connections.ts";
-import { readVault } from "../../vault/store.ts";
 import type { Context } from "../command.ts";
 import { EXIT } from "../exit_codes.ts";
 import { describeExpiry } from "../time.ts";
-import { keyContext } from "../vault_access.ts";
+import { openConnections } from "../vault_access.ts";
 import { apiHosts, connectionView } from "../views.ts";
 
 function describeInjection(injection: Injection, provider: Provider): string {
@@ -32,8 +31,8 @@ function describeInjection(injection: Injection, provider: Provider): string {
 
 /** Runs the command. */
 export async function run(ctx: Context): Promise<number> {
-  const provider = getProvider(await ctx.registry(), ctx.args.positionals[0]);
-  const { records } = await readVault(keyContext(ctx));
+  const { records, registry } = await openConnections(ctx);
+  const provider = getProvider(registry, ctx.args.positionals[0]);
   const now = Date.now();
   const preferred = defaultConnection(records, provider.name);
   const connections = listConnections(records)
