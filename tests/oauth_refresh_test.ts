@@ -102,6 +102,24 @@ Deno.test({
 });
 
 Deno.test({
+  name: "a refresh keeps the routes sealed at login, not hosts the definition gained since",
+  ignore: !curl,
+}, async () => {
+  await using t = await loggedIn({ loginLifetime: 60 });
+  const file = `${t.home}/providers/oauthtest.json`;
+  const definition = JSON.parse(await Deno.readTextFile(file));
+  const added = "added.oauthtest.dev";
+  await Deno.writeTextFile(file, JSON.stringify({ ...definition, api_url: [API_HOST, added] }));
+  const result = await t.run(get("/v1/one"));
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(t.server.stats.refreshes, 1);
+  assert.equal(t.seen(result)[0].headers.authorization, bearer(t.server, 1));
+  const inspect = JSON.parse((await t.cli(["inspect", "oauthtest", "--json"])).stdout);
+  assert.deepEqual(inspect.connections[0].sealed_routes, [API_HOST]);
+  assert.deepEqual(inspect.connections[0].unapproved_routes, [added]);
+});
+
+Deno.test({
   name: "ten concurrent runs with a token due cause exactly one refresh",
   ignore: !curl,
 }, async () => {
