@@ -5,7 +5,7 @@
  * The protocol work is in `src/auth/oauth/`.
  */
 
-import { routesToSeal } from "../auth/binding.ts";
+import { sealOf } from "../auth/binding.ts";
 import { AuthsomeError } from "../errors.ts";
 import {
   abortableSleep,
@@ -190,7 +190,7 @@ export async function loginWithOAuth(
     expiresAt: tokens.expiresAt,
     scopes: tokens.scopes,
     flow,
-    routes: routesToSeal(provider),
+    ...sealOf(provider),
     createdAt: new Date(now).toISOString(),
     updatedAt: new Date(now).toISOString(),
   };

@@ -34,6 +34,8 @@ export interface Connection {
    * written by an earlier release, before it is sealed on first unlock.
    */
   readonly routes?: readonly SealedRoute[];
+  /** The OAuth endpoints (base_url, token_url, revocation_url) a refresh or logout may use, sealed with the routes. */
+  readonly oauthEndpoints?: Readonly<Record<string, string>>;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -65,6 +67,7 @@ interface StoredConnection {
   needs_login?: boolean;
   flow?: ConnectionFlow;
   routes?: { host: string; port: number; path_prefix: string; injection: Injection[] }[];
+  oauth_endpoints?: Record<string, string>;
   created_at: string;
   updated_at: string;
 }
@@ -100,6 +103,7 @@ function fromStored(stored: StoredConnection): Connection {
       pathPrefix: r.path_prefix,
       injections: r.injection,
     })),
+    oauthEndpoints: stored.oauth_endpoints,
     createdAt: stored.created_at,
     updatedAt: stored.updated_at,
   };
@@ -121,6 +125,7 @@ function toStored(connection: Connection): StoredConnection {
       path_prefix: r.pathPrefix,
       injection: [...r.injections],
     })),
+    oauth_endpoints: connection.oauthEndpoints ? { ...connection.oauthEndpoints } : undefined,
     created_at: connection.createdAt,
     updated_at: connection.updatedAt,
   };

@@ -11,7 +11,7 @@ import type { FieldSpec } from "../../providers/schema.ts";
 import { primaryField } from "../../providers/compile.ts";
 import { Secret } from "../../secret.ts";
 import { closest } from "../../suggest.ts";
-import { routesToSeal } from "../../auth/binding.ts";
+import { sealOf } from "../../auth/binding.ts";
 import { checkConnectionName, DEFAULT_CONNECTION, putConnection } from "../../vault/connections.ts";
 import { updateVault } from "../../vault/store.ts";
 import type { Context } from "../command.ts";
@@ -136,7 +136,7 @@ export async function run(ctx: Context): Promise<number> {
       authType: def.auth_type,
       fields,
       flow: "api_key",
-      routes: routesToSeal(provider),
+      ...sealOf(provider),
       createdAt: now,
       updatedAt: now,
     }, ctx.args.values.force === true));
