@@ -29,8 +29,11 @@ async function writeOpenai(home: string, apiUrl: string[]): Promise<void> {
   );
 }
 
-/** A vault exactly as the released format wrote it: connection records carry no routes. */
-async function releasedVault(home: string): Promise<Record<string, string>> {
+/**
+ * A vault exactly as the released format wrote it: connection records carry
+ * no routes, unless `routes` gives those an earlier release sealed.
+ */
+async function releasedVault(home: string, routes?: unknown[]): Promise<Record<string, string>> {
   const raw = crypto.getRandomValues(new Uint8Array(32));
   const key = await importKey(raw);
   const now = new Date().toISOString();
@@ -41,6 +44,7 @@ async function releasedVault(home: string): Promise<Record<string, string>> {
       auth_type: "api_key",
       fields: { api_key: CANARY },
       flow: "api_key",
+      ...(routes ? { routes, oauth_endpoints: {} } : {}),
       created_at: now,
       updated_at: now,
     },
@@ -137,4 +141,21 @@ Deno.test({
     `${home.path}/providers`,
     /chmod go-w/,
   );
+});
+
+Deno.test("a release whose bundled definition adds a host does not widen a connection; run says so", async () => {
+  await using home = await tempHome();
+  const injection = [OPENAI.injection];
+  const old = [{ host: "api.openai.com", port: 443, path_prefix: "/v0", injection }];
+  const env = await releasedVault(home.path, old);
+  const result = await authsome(["run", "--", "true"], { home: home.path, env });
+  assert.equal(result.code, 0, result.stderr);
+  assert.doesNotMatch(result.stderr, /sealed 1 connection/, "already sealed: nothing re-sealed");
+  assert.match(
+    result.stderr,
+    /provider "openai" now declares api\.openai\.com, not approved .*authsome providers approve openai/,
+  );
+  const connection = await inspect(home.path, env);
+  assert.deepEqual(connection.sealed_routes, ["api.openai.com/v0"]);
+  assert.deepEqual(connection.unapproved_routes, ["api.openai.com"]);
 });
