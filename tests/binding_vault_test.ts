@@ -7,13 +7,15 @@
 
 import assert from "node:assert/strict";
 import { importKey, seal, toBase64 } from "../src/vault/format.ts";
-import { authsome, type CliResult, tempHome } from "./helpers/cli.ts";
+import { authsome, authsomeCommand, type CliResult, tempHome, testEnv } from "./helpers/cli.ts";
+import { client } from "./helpers/clients.ts";
 import { CANARY } from "./helpers/run.ts";
 
 const OPENAI = JSON.parse(
   await Deno.readTextFile(new URL("../providers/openai.json", import.meta.url)),
 );
 const EXTRA = "eu.openai.test";
+const script = client("script", "util-linux script gives providers approve a terminal");
 
 async function inspect(home: string, env?: Record<string, string>) {
   const result = await authsome(["inspect", "openai", "--json"], { home, env });
@@ -158,4 +160,51 @@ Deno.test("a release whose bundled definition adds a host does not widen a conne
   const connection = await inspect(home.path, env);
   assert.deepEqual(connection.sealed_routes, ["api.openai.com/v0"]);
   assert.deepEqual(connection.unapproved_routes, ["api.openai.com"]);
+});
+
+/** `authsome ARGS` on a pseudo-terminal (util-linux `script`), answering `answer` once asked. */
+async function onTerminal(home: string, args: string[], answer: string): Promise<CliResult> {
+  const [cmd, argv] = authsomeCommand(args);
+  const quoted = [cmd, ...argv].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(" ");
+  const child = new Deno.Command(script!, {
+    args: ["-qec", quoted, "/dev/null"],
+    env: testEnv(home),
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  let output = "";
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  while (!output.includes("[y/N]")) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    output += value;
+  }
+  await writer.write(new TextEncoder().encode(`${answer}\n`));
+  await writer.close();
+  for (let r = await reader.read(); !r.done; r = await reader.read()) output += r.value;
+  const status = await child.status;
+  return { code: status.code, stdout: output, stderr: "" };
+}
+
+Deno.test({
+  name: "providers approve asks on a terminal: no changes nothing, yes re-seals",
+  ignore: !script,
+}, async () => {
+  await using home = await tempHome();
+  const login = await authsome(["login", "openai", "--key-stdin"], {
+    home: home.path,
+    stdin: CANARY,
+  });
+  assert.equal(login.code, 0, login.stderr);
+  await writeOpenai(home.path, ["api.openai.com", EXTRA]);
+  const declined = await onTerminal(home.path, ["providers", "approve", "openai"], "n");
+  assert.notEqual(declined.code, 0);
+  assert.match(declined.stdout, new RegExp(`\\+ ${EXTRA.replaceAll(".", "\\.")}`));
+  assert.match(declined.stdout, /Not approved; nothing was changed/);
+  assert.deepEqual((await inspect(home.path)).unapproved_routes, [EXTRA]);
+  const accepted = await onTerminal(home.path, ["providers", "approve", "openai"], "y");
+  assert.equal(accepted.code, 0, accepted.stdout);
+  assert.deepEqual((await inspect(home.path)).sealed_routes, ["api.openai.com", EXTRA]);
 });
