@@ -9,7 +9,12 @@
  */
 
 import { AuthsomeError } from "../errors.ts";
-import type { RouteSpec } from "../providers/api_url.ts";
+import {
+  describeRoute,
+  describeRouteText,
+  hostRuleText,
+  type RouteSpec,
+} from "../providers/api_url.ts";
 import type { Provider, Registry } from "../providers/registry.ts";
 import {
   type Connection,
@@ -24,20 +29,15 @@ export function approveCommand(provider: string): string {
   return `authsome providers approve ${provider}`;
 }
 
-function hostText(spec: RouteSpec): string {
-  return spec.host.kind === "exact" ? spec.host.host : `regex:${spec.host.source}`;
-}
-
 /** A sealed route as a user reads it, the way `describeRoute` shows a declared one. */
-export function describeSealed(route: Pick<SealedRoute, "host" | "port" | "pathPrefix">): string {
-  if (route.host.startsWith("regex:")) return route.host;
-  return `${route.host}${route.port === 443 ? "" : `:${route.port}`}${route.pathPrefix}`;
+export function describeSealed(route: SealedRoute): string {
+  return describeRouteText(route.host, route.port, route.pathPrefix);
 }
 
 /** The routes a provider declares now, in the form a connection seals them. */
 export function routesToSeal(provider: Pick<Provider, "routes" | "injections">): SealedRoute[] {
   return provider.routes.map((spec) => ({
-    host: hostText(spec),
+    host: hostRuleText(spec.host),
     port: spec.port,
     pathPrefix: spec.pathPrefix,
     injections: [...provider.injections],
@@ -91,7 +91,7 @@ export function assertEndpointsSealed(connection: Connection, provider: Provider
 
 /** True when `route` is one of the connection's sealed routes (host rule, port and path prefix). */
 export function isSealedFor(connection: Connection, route: RouteSpec): boolean {
-  const wanted = describeSealed({ ...route, host: hostText(route) });
+  const wanted = describeRoute(route);
   return (connection.routes ?? []).some((sealed) => describeSealed(sealed) === wanted);
 }
 
