@@ -294,7 +294,10 @@ Deno.test("a write that fails on a full disk says so, exits 5, and leaves the va
   const mount = `${home.path}/small`;
   await Deno.mkdir(mount);
   const run = (args: string[]) => new Deno.Command(args[0], { args: args.slice(1) }).outputSync();
-  assert.ok(run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", mount]).success, "mount tmpfs");
+  assert.ok(
+    run(["mount", "-t", "tmpfs", "-o", "size=64k,mode=0700", "tmpfs", mount]).success,
+    "mount tmpfs",
+  );
   try {
     assert.equal(
       (await authsome(["login", "openai", "--key-stdin"], { home: mount, stdin: CANARY })).code,

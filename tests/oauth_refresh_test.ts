@@ -102,6 +102,46 @@ Deno.test({
 });
 
 Deno.test({
+  name: "a refresh keeps the routes sealed at login, not hosts the definition gained since",
+  ignore: !curl,
+}, async () => {
+  await using t = await loggedIn({ loginLifetime: 60 });
+  const file = `${t.home}/providers/oauthtest.json`;
+  const definition = JSON.parse(await Deno.readTextFile(file));
+  const added = "added.oauthtest.dev";
+  await Deno.writeTextFile(file, JSON.stringify({ ...definition, api_url: [API_HOST, added] }));
+  const result = await t.run(get("/v1/one"));
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(t.server.stats.refreshes, 1);
+  assert.equal(t.seen(result)[0].headers.authorization, bearer(t.server, 1));
+  const inspect = JSON.parse((await t.cli(["inspect", "oauthtest", "--json"])).stdout);
+  assert.deepEqual(inspect.connections[0].sealed_routes, [API_HOST]);
+  assert.deepEqual(inspect.connections[0].unapproved_routes, [added]);
+});
+
+Deno.test({
+  name: "a token endpoint rewritten after login never gets the refresh token (403 until approved)",
+  ignore: !curl,
+}, async () => {
+  await using t = await loggedIn({ loginLifetime: 0 });
+  await using attacker = startOAuthServer({ cid: { secret: SECRET } });
+  const file = `${t.home}/providers/oauthtest.json`;
+  const definition = JSON.parse(await Deno.readTextFile(file));
+  definition.oauth.base_url = attacker.url;
+  await Deno.writeTextFile(file, JSON.stringify(definition));
+  const result = await t.run(`${curl} -sS -w '\\n%{http_code}' https://${API_HOST}/v1/x`);
+  const [body, status] = result.stdout.split("\n").filter((line) => line !== "");
+  assert.equal(status, "403", result.stderr);
+  assert.equal(JSON.parse(body).error, "authsome_route_not_approved");
+  assert.match(JSON.parse(body).message, /oauth\.base_url/);
+  assert.equal(attacker.stats.refreshes + t.server.stats.refreshes, 0, "no refresh was sent");
+  assert.equal(t.origin.seen.length, 0, "nothing went upstream");
+  const approve = await t.cli(["providers", "approve", "oauthtest", "--yes"]);
+  assert.equal(approve.code, 0, approve.stderr);
+  assert.match(approve.stdout, /\+ oauth\.base_url http/);
+});
+
+Deno.test({
   name: "ten concurrent runs with a token due cause exactly one refresh",
   ignore: !curl,
 }, async () => {

@@ -5,11 +5,13 @@
  * secrets from. An OAuth2 token due within five minutes, or one the upstream
  * answered 401 to, is refreshed first: once per process (single-flight
  * here) and once across processes (under the vault lock, in
- * `oauth/refresh.ts`, loaded only when a refresh is due).
+ * `oauth/refresh.ts`, loaded only when a refresh is due). A request on a
+ * route its connection is not sealed to gets nothing (`binding.ts`).
  */
 
 import { MINUTE_MS } from "../durations.ts";
 import { AuthsomeError, isAuthsomeError } from "../errors.ts";
+import { describeRoute } from "../providers/api_url.ts";
 import type { Route } from "../providers/matcher.ts";
 import type { Provider, Registry } from "../providers/registry.ts";
 import { primaryField } from "../providers/compile.ts";
@@ -23,6 +25,7 @@ import {
 import type { KeyContext } from "../vault/key_sources.ts";
 import type { Records } from "../vault/store.ts";
 import type { FetchFn } from "./oauth/mod.ts";
+import { approveCommand, isSealedFor } from "./binding.ts";
 import { type Credential, credentialsFor } from "./injection.ts";
 
 /** A token this close to its expiry is refreshed before it is handed out. */
@@ -114,7 +117,8 @@ export class CredentialSource {
    * The credentials for a request to `provider`, with `requested` naming a
    * connection per request; `route` is the route the request matched.
    */
-  async credentials(provider: string, requested?: string, _route?: Route): Promise<Resolved> {
+  async credentials(provider: string, requested?: string, route?: Route): Promise<Resolved> {
+    if (route) this.#checkApproved(provider, requested, route);
     const connection = await this.connection(provider, requested);
     const definition = this.#provider(provider);
     const credentials = credentialsFor(
@@ -130,6 +134,19 @@ export class CredentialSource {
       ? () => this.#reject(`${provider}/${connection.name}`, token)
       : undefined;
     return { connection: connection.name, credentials, onRejected };
+  }
+
+  /** Throws `not_approved` when `route` is not one of the connection's sealed routes. */
+  #checkApproved(provider: string, requested: string | undefined, route: Route): void {
+    const connection = this.#connection(provider, requested ?? this.#choices.get(provider));
+    if (isSealedFor(connection, route)) return;
+    throw new AuthsomeError(
+      "not_approved",
+      `The credential of "${provider}/${connection.name}" is not approved for ${
+        describeRoute(route)
+      }: the provider's definition changed since the connection was sealed`,
+      { hint: `If you made that change, approve it: ${approveCommand(provider)}` },
+    );
   }
 
   #reject(key: string, token: string): void {

@@ -2,6 +2,7 @@
 
 import type { HomePaths } from "../home.ts";
 import type { Registry } from "../providers/registry.ts";
+import type { Records } from "../vault/store.ts";
 import type { OptionSpec, ParsedArgs } from "./args.ts";
 import type { Output } from "./output.ts";
 
@@ -18,8 +19,11 @@ export interface Context {
   readonly paths: HomePaths;
   readonly out: Output;
   readonly flags: GlobalFlags;
-  /** The provider registry, loaded on first use and reported once. */
-  registry(): Promise<Registry>;
+  /**
+   * The provider registry, loaded on first use and reported once. Given the
+   * vault's records, it may use the cache they authenticate (registry_cache.ts).
+   */
+  registry(records?: Records): Promise<Registry>;
 }
 
 /** A command's implementation; returns the exit code. */
@@ -39,5 +43,7 @@ export interface CommandSpec {
   readonly positionals: { readonly min: number; readonly max: number };
   /** Takes a command to run after `--`. */
   readonly passthrough?: boolean;
+  /** Reports an unsafe home itself instead of being refused (doctor). */
+  readonly reportsUnsafeHome?: boolean;
   readonly load: () => Promise<CommandModule>;
 }

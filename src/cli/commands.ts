@@ -215,6 +215,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       },
     },
     positionals: { min: 0, max: 0 },
+    reportsUnsafeHome: true,
     load: () => import("./commands/doctor.ts"),
   },
   {
@@ -224,6 +225,21 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: {},
     positionals: { min: 1, max: 1 },
     load: () => import("./commands/providers_validate.ts"),
+  },
+  {
+    name: "providers approve",
+    summary: "Let a provider's connections send their credential to its current routes",
+    synopsis: "PROVIDER [--yes]",
+    description:
+      "Each connection is sealed, inside the vault, to the routes (host, port, path prefix) its\n" +
+      "provider declared at login. A route added since (a provider file, a new release) gets no\n" +
+      "credential until approved here. Shows the difference, asks on a terminal, then re-seals every\n" +
+      "connection of PROVIDER. Without a terminal, --yes is required.",
+    options: {
+      yes: { type: "boolean", short: "y", description: "Approve without asking (for scripts)" },
+    },
+    positionals: { min: 1, max: 1 },
+    load: () => import("./commands/providers_approve.ts"),
   },
   {
     name: "policy check",

@@ -8,6 +8,7 @@ import config from "../../deno.json" with { type: "json" };
 import { AuthsomeError, isAuthsomeError } from "../errors.ts";
 import { homePaths } from "../home.ts";
 import type { Registry } from "../providers/registry.ts";
+import { assertPrivatePath } from "../private_path.ts";
 import { closest } from "../suggest.ts";
 import { formatProblem } from "../schema_problems.ts";
 import { parseCommandArgs, usage } from "./args.ts";
@@ -102,11 +103,16 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       out,
       flags: { json: args.values.json === true, verbose: args.values.verbose === true },
       // Imported here, not above: `--version`, `--help` and `log` never load the providers.
-      registry: () =>
-        registry ??= import("../providers/registry.ts")
-          .then(({ loadRegistry }) => loadRegistry(paths.providers, paths.cache))
-          .then((loaded) => reportBroken(out, loaded)),
+      registry: (records) =>
+        registry ??= Promise.all([
+          import("../providers/registry.ts"),
+          import("../vault/store.ts"),
+        ]).then(([{ loadRegistry }, { cacheSecret }]) => {
+          const secret = records && cacheSecret(records);
+          return loadRegistry(paths.providers, secret && { dir: paths.cache, secret });
+        }).then((loaded) => reportBroken(out, loaded)),
     };
+    if (!spec.reportsUnsafeHome) await assertPrivatePath(paths.root);
     const module = await spec.load();
     return await module.run(ctx);
   } catch (error) {

@@ -5,6 +5,7 @@
  * The protocol work is in `src/auth/oauth/`.
  */
 
+import { sealOf } from "../auth/binding.ts";
 import { AuthsomeError } from "../errors.ts";
 import {
   abortableSleep,
@@ -189,6 +190,7 @@ export async function loginWithOAuth(
     expiresAt: tokens.expiresAt,
     scopes: tokens.scopes,
     flow,
+    ...sealOf(provider),
     createdAt: new Date(now).toISOString(),
     updatedAt: new Date(now).toISOString(),
   };

@@ -33,9 +33,8 @@ export async function readPolicy(flags: PolicyFlags, known: ReadonlySet<string>)
     }
     const checked = checkPolicyText(text, known);
     if (!checked.ok) {
-      const lines = checked.problems.map((p) =>
-        `  ${flags.file} → ${p.path || "(file)"}: ${p.message}`
-      );
+      const file = flags.file;
+      const lines = checked.problems.map((p) => `  ${formatProblem(file, p)}`);
       throw new AuthsomeError(
         "usage",
         `The policy file "${flags.file}" has ${lines.length} problem(s):\n${lines.join("\n")}`,

@@ -132,8 +132,18 @@ function invalid(message: string, hint?: string): AuthsomeError {
   return new AuthsomeError("invalid", message, { hint });
 }
 
+/** A host rule as written in `api_url`: the exact host, or `regex:PATTERN`. */
+export function hostRuleText(rule: HostRule): string {
+  return rule.kind === "regex" ? `regex:${rule.source}` : rule.host;
+}
+
 /** A route as a user reads it: `host[:port][/prefix]` or `regex:...`. */
 export function describeRoute(spec: RouteSpec): string {
-  if (spec.host.kind === "regex") return `regex:${spec.host.source}`;
-  return `${spec.host.host}${spec.port === 443 ? "" : `:${spec.port}`}${spec.pathPrefix}`;
+  return describeRouteText(hostRuleText(spec.host), spec.port, spec.pathPrefix);
+}
+
+/** {@linkcode describeRoute} of a route whose host rule is already text (see {@linkcode hostRuleText}). */
+export function describeRouteText(host: string, port: number, pathPrefix: string): string {
+  if (host.startsWith("regex:")) return host;
+  return `${host}${port === 443 ? "" : `:${port}`}${pathPrefix}`;
 }

@@ -1,11 +1,14 @@
 /**
  * The provider registry: the bundled definitions, then the user's files in
  * `$AUTHSOME_HOME/providers/`, each replacing a bundled one of the same name.
- * A broken user file is reported and skipped; it never stops the others.
+ * A broken user file is reported and skipped; it never stops the others. A
+ * folder or file that another user owns, or group or others may write, stops
+ * the load: it could send credentials elsewhere.
  */
 
 import { basename, join } from "node:path";
 import { AuthsomeError } from "../errors.ts";
+import { assertPrivatePath } from "../private_path.ts";
 import { closest } from "../suggest.ts";
 import { BUNDLED_PROVIDERS } from "./bundled.ts";
 import { compileRoutes, injectionsOf } from "./compile.ts";
@@ -47,7 +50,9 @@ export interface Registry {
   readonly broken: readonly FileProblems[];
 }
 
+/** Reads the user's provider files, refusing a folder or file others could have written. */
 async function readUserFiles(dir: string): Promise<UserFile[]> {
+  await assertPrivatePath(dir);
   const names: string[] = [];
   try {
     for await (const entry of Deno.readDir(dir)) {
@@ -60,6 +65,7 @@ async function readUserFiles(dir: string): Promise<UserFile[]> {
   return await Promise.all(
     names.sort().map(async (name) => {
       const path = join(dir, name);
+      await assertPrivatePath(path);
       return { path, text: await Deno.readTextFile(path) };
     }),
   );
@@ -120,20 +126,26 @@ function assemble(checked: CheckedFiles): Registry | undefined {
   return { providers: sorted, routes, broken: checked.broken };
 }
 
+/** Where the checked definitions are cached, and the vault-held secret that authenticates them. */
+export interface RegistryCache {
+  readonly dir: string;
+  readonly secret: Uint8Array<ArrayBuffer>;
+}
+
 /**
  * Loads the bundled providers and the user's files in `userDir`, each user file
- * replacing a bundled one of its name. With `cacheDir`, the checked definitions
+ * replacing a bundled one of its name. With `cache`, the checked definitions
  * are cached there (see registry_cache.ts).
  */
-export async function loadRegistry(userDir: string, cacheDir?: string): Promise<Registry> {
+export async function loadRegistry(userDir: string, cache?: RegistryCache): Promise<Registry> {
   const user = await readUserFiles(userDir);
-  if (cacheDir === undefined) return assemble(await checkFiles(user))!;
+  if (cache === undefined) return assemble(await checkFiles(user))!;
   const key = await registryKey(BUNDLED_PROVIDERS, user);
-  const cached = await readRegistryCache(cacheDir, key);
+  const cached = await readRegistryCache(cache.dir, key, cache.secret);
   const registry = cached && assemble(cached);
   if (registry) return registry;
   const checked = await checkFiles(user);
-  await writeRegistryCache(cacheDir, key, checked);
+  await writeRegistryCache(cache.dir, key, checked, cache.secret);
   return assemble(checked)!;
 }
 

@@ -231,6 +231,8 @@ class Session {
       Object.assign(pending, { provider });
       const [status, code] = error.code === "not_found"
         ? [400, "authsome_connection_not_found"]
+        : error.code === "not_approved"
+        ? [403, "authsome_route_not_approved"]
         : error.code === "network"
         ? [502, "authsome_refresh_failed"]
         : [401, "authsome_reauth_required"];

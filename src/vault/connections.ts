@@ -5,6 +5,7 @@
  */
 
 import { AuthsomeError } from "../errors.ts";
+import type { Injection } from "../providers/schema.ts";
 import { Secret } from "../secret.ts";
 import type { Records } from "./store.ts";
 
@@ -27,8 +28,27 @@ export interface Connection {
   readonly needsLogin?: boolean;
   /** How an OAuth2 connection was obtained; a client credentials one renews without a refresh token. */
   readonly flow?: ConnectionFlow;
+  /**
+   * Where the credential may go: the provider's routes when the connection was
+   * last sealed (login, or `providers approve`). Undefined only in a record
+   * written by an earlier release, before it is sealed on first unlock.
+   */
+  readonly routes?: readonly SealedRoute[];
+  /** The OAuth endpoints (base_url, token_url, revocation_url) a refresh or logout may use, sealed with the routes. */
+  readonly oauthEndpoints?: Readonly<Record<string, string>>;
   readonly createdAt: string;
   readonly updatedAt: string;
+}
+
+/** One route sealed into a connection's encrypted record. */
+export interface SealedRoute {
+  /** The host rule as written in `api_url`: an exact host, or `regex:PATTERN`. */
+  readonly host: string;
+  readonly port: number;
+  /** A path prefix on a segment boundary, without trailing slash; "" for every path. */
+  readonly pathPrefix: string;
+  /** The injection rules in force on this route when it was sealed. */
+  readonly injections: readonly Injection[];
 }
 
 /** How a connection's credential was obtained. */
@@ -46,6 +66,8 @@ interface StoredConnection {
   scopes?: string[];
   needs_login?: boolean;
   flow?: ConnectionFlow;
+  routes?: { host: string; port: number; path_prefix: string; injection: Injection[] }[];
+  oauth_endpoints?: Record<string, string>;
   created_at: string;
   updated_at: string;
 }
@@ -75,6 +97,13 @@ function fromStored(stored: StoredConnection): Connection {
     scopes: stored.scopes,
     needsLogin: stored.needs_login,
     flow: stored.flow,
+    routes: stored.routes?.map((r) => ({
+      host: r.host,
+      port: r.port,
+      pathPrefix: r.path_prefix,
+      injections: r.injection,
+    })),
+    oauthEndpoints: stored.oauth_endpoints,
     createdAt: stored.created_at,
     updatedAt: stored.updated_at,
   };
@@ -90,6 +119,13 @@ function toStored(connection: Connection): StoredConnection {
     scopes: connection.scopes ? [...connection.scopes] : undefined,
     needs_login: connection.needsLogin || undefined,
     flow: connection.flow,
+    routes: connection.routes?.map((r) => ({
+      host: r.host,
+      port: r.port,
+      path_prefix: r.pathPrefix,
+      injection: [...r.injections],
+    })),
+    oauth_endpoints: connection.oauthEndpoints ? { ...connection.oauthEndpoints } : undefined,
     created_at: connection.createdAt,
     updated_at: connection.updatedAt,
   };

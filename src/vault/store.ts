@@ -6,7 +6,9 @@
  */
 
 import { ensurePrivateDir, writeFileAtomic } from "../atomic_file.ts";
+import { decodeBase64, encodeBase64 } from "../encoding.ts";
 import { AuthsomeError } from "../errors.ts";
+import { assertPrivatePath } from "../private_path.ts";
 import {
   FORMAT_VERSION,
   INDEX_RECORD,
@@ -23,6 +25,19 @@ import { acquireLock } from "./lock.ts";
 
 /** Decrypted records by name. */
 export type Records = Map<string, unknown>;
+
+/**
+ * The record holding a random secret that authenticates files derived from
+ * the home (the provider cache), so a program without the vault key cannot
+ * forge them. Every write adds it when missing.
+ */
+export const CACHE_SECRET_RECORD = "cache_secret";
+
+/** The vault's cache secret, if this vault has one yet. */
+export function cacheSecret(records: Records): Uint8Array<ArrayBuffer> | undefined {
+  const value = records.get(CACHE_SECRET_RECORD);
+  return typeof value === "string" ? decodeBase64(value) : undefined;
+}
 
 /** What a read found. */
 export interface Snapshot {
@@ -83,6 +98,7 @@ async function openWith(
 }
 
 async function openVault(ctx: KeyContext): Promise<Opened> {
+  await assertPrivatePath(ctx.paths.root);
   const path = ctx.paths.vault;
   const text = await readFileText(path);
   if (text === undefined) return { records: new Map() };
@@ -171,6 +187,12 @@ export async function updateVault<T>(
   using _lock = await acquireLock(ctx.paths.vaultLock);
   const opened = await openLocked(ctx);
   const result = await change(opened.records);
+  if (!opened.records.has(CACHE_SECRET_RECORD)) {
+    opened.records.set(
+      CACHE_SECRET_RECORD,
+      encodeBase64(crypto.getRandomValues(new Uint8Array(32))),
+    );
+  }
   if (opened.file && opened.key) {
     await writeVault(ctx, opened.key, opened.file, opened.records);
   } else {

@@ -7,6 +7,7 @@
  */
 
 import { AuthsomeError, isAuthsomeError } from "../../errors.ts";
+import { assertEndpointsSealed } from "../binding.ts";
 import { REFRESH_MARGIN_MS } from "../credentials.ts";
 import type { Provider } from "../../providers/registry.ts";
 import type { Secret } from "../../secret.ts";
@@ -87,6 +88,7 @@ async function renew(
   if (!spec) {
     throw new AuthsomeError("invalid", `Provider "${ctx.provider.name}" has no oauth block`);
   }
+  assertEndpointsSealed(connection, ctx.provider);
   const client = connectionClient(records, connection, spec);
   const endpoints = await resolveEndpoints(
     spec,

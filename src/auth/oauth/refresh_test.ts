@@ -7,6 +7,9 @@ import { Secret } from "../../secret.ts";
 import { type Connection, getConnection, putConnection } from "../../vault/connections.ts";
 import { readVault, updateVault } from "../../vault/store.ts";
 import { CredentialSource, REFRESH_MARGIN_MS } from "../credentials.ts";
+import { endpointsToSeal, routesToSeal } from "../binding.ts";
+import { compileRoutes } from "../../providers/compile.ts";
+import type { Route } from "../../providers/matcher.ts";
 import { decide } from "./refresh.ts";
 
 const NOW = 1_700_000_000_000;
@@ -97,7 +100,9 @@ async function setup(connection: Connection, answer: () => Response | Promise<Re
   const dir = await Deno.makeTempDir({ prefix: "authsome-refresh-" });
   const key = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))));
   const vault = { env: { AUTHSOME_MASTER_KEY: key }, paths: homePaths({ AUTHSOME_HOME: dir }) };
-  await updateVault(vault, (records) => putConnection(records, connection, false));
+  // Sealed at login with the provider's endpoints, unless the test seals others.
+  const sealed = { oauthEndpoints: endpointsToSeal(PROVIDER), ...connection };
+  await updateVault(vault, (records) => putConnection(records, sealed, false));
   const sent: URLSearchParams[] = [];
   const fetch = async (_url: string, init?: RequestInit) => {
     sent.push(new URLSearchParams(String(init?.body)));
@@ -196,4 +201,44 @@ Deno.test("CredentialSource: a 401 makes the next request refresh, once per cool
     "a second 401 right after a refresh is not acted on",
   );
   assert.equal(t.sent.length, 1);
+});
+
+Deno.test("CredentialSource: a refresh keeps the sealed routes; an unsealed route gets nothing", async () => {
+  const sealed = routesToSeal(PROVIDER);
+  let calls = 0;
+  await using t = await setup(conn({ expiresAt: Date.now() + 60_000, routes: sealed }), () => {
+    calls++;
+    return Response.json({ access_token: "at2", expires_in: 3600 });
+  });
+  const [approved, other] = compileRoutes({ api_url: ["api.p.example", "evil.test"] }, [])
+    .map((spec): Route => ({ ...spec, provider: "p", injections: PROVIDER.injections }));
+  await assert.rejects(
+    () => t.source.credentials("p", undefined, other),
+    (error: AuthsomeError) =>
+      error.code === "not_approved" && /evil\.test/.test(error.message) &&
+      /authsome providers approve p/.test(error.hint ?? ""),
+  );
+  assert.equal(calls, 0, "a refused route does not even refresh");
+  const resolved = await t.source.credentials("p", undefined, approved);
+  assert.equal(resolved.credentials[0].value.reveal(), "Bearer at2");
+  assert.deepEqual((await t.stored()).routes, sealed);
+});
+
+Deno.test("CredentialSource: a token endpoint other than the sealed one gets no refresh token", async () => {
+  let calls = 0;
+  const elsewhere = { token_url: "https://collect.attacker.test/token" };
+  await using t = await setup(
+    conn({ expiresAt: Date.now() - 1, oauthEndpoints: elsewhere }),
+    () => {
+      calls++;
+      return Response.json({ access_token: "at2", expires_in: 3600 });
+    },
+  );
+  await assert.rejects(
+    () => t.header(),
+    (error: AuthsomeError) =>
+      error.code === "not_approved" &&
+      /oauth\.token_url https:\/\/as\.p\.example/.test(error.message),
+  );
+  assert.equal(calls, 0);
 });

@@ -18,12 +18,13 @@ export async function run(ctx: Context): Promise<number> {
       hint: `Use one of: ${EXPORT_FORMATS.join(", ")}`,
     });
   }
-  const provider = getProvider(await ctx.registry(), ctx.args.positionals[0]);
   const given = ctx.args.values.connection as string | undefined;
   const vault = keyContext(ctx);
   const { records } = await readVault(vault);
+  const registry = await ctx.registry(records);
+  const provider = getProvider(registry, ctx.args.positionals[0]);
   // An OAuth2 token about to expire is refreshed before it is handed out, as the proxy would.
-  const source = new CredentialSource(await ctx.registry(), records, new Map(), { vault });
+  const source = new CredentialSource(registry, records, new Map(), { vault });
   const connection = await source.connection(
     provider.name,
     given === undefined ? undefined : checkConnectionName(given),

@@ -1,14 +1,17 @@
-/** `authsome inspect PROVIDER`: the definition, where it came from, and its connections, redacted. */
+/**
+ * `authsome inspect PROVIDER`: the definition, where it came from, and its
+ * connections, redacted, each with the routes it is sealed to.
+ */
 
+import { approveCommand, describeSealed } from "../../auth/binding.ts";
 import { getProvider, type Provider } from "../../providers/registry.ts";
 import type { Injection } from "../../providers/schema.ts";
 import { primaryField } from "../../providers/compile.ts";
 import { defaultConnection, listConnections } from "../../vault/connections.ts";
-import { readVault } from "../../vault/store.ts";
 import type { Context } from "../command.ts";
 import { EXIT } from "../exit_codes.ts";
 import { describeExpiry } from "../time.ts";
-import { keyContext } from "../vault_access.ts";
+import { openConnections } from "../vault_access.ts";
 import { apiHosts, connectionView } from "../views.ts";
 
 function describeInjection(injection: Injection, provider: Provider): string {
@@ -32,13 +35,21 @@ function describeInjection(injection: Injection, provider: Provider): string {
 
 /** Runs the command. */
 export async function run(ctx: Context): Promise<number> {
-  const provider = getProvider(await ctx.registry(), ctx.args.positionals[0]);
-  const { records } = await readVault(keyContext(ctx));
+  const { records, registry } = await openConnections(ctx);
+  const provider = getProvider(registry, ctx.args.positionals[0]);
   const now = Date.now();
   const preferred = defaultConnection(records, provider.name);
+  const current = apiHosts(provider);
   const connections = listConnections(records)
     .filter((c) => c.provider === provider.name)
-    .map((c) => connectionView(c, provider, c.name === preferred, now));
+    .map((c) => {
+      const sealed = (c.routes ?? []).map(describeSealed);
+      return {
+        ...connectionView(c, provider, c.name === preferred, now),
+        sealed_routes: sealed,
+        unapproved_routes: current.filter((route) => !sealed.includes(route)),
+      };
+    });
   const source = provider.source.kind === "bundled" ? "bundled" : provider.source.path;
   if (ctx.flags.json) {
     ctx.out.json({ name: provider.name, source, definition: provider.definition, connections });
@@ -46,7 +57,7 @@ export async function run(ctx: Context): Promise<number> {
   }
   const d = provider.definition;
   ctx.out.line(`${ctx.out.style.bold(d.display_name)} (${d.name}), ${d.auth_type}, from ${source}`);
-  ctx.out.line(`api_url: ${apiHosts(provider).join(", ")}`);
+  ctx.out.line(`api_url: ${current.join(", ")}`);
   for (const injection of provider.injections) {
     ctx.out.line(`injection: ${describeInjection(injection, provider)}`);
   }
@@ -80,6 +91,14 @@ export async function run(ctx: Context): Promise<number> {
     );
     const scopes = c.scopes ? ` scopes=${c.scopes.join(",")}` : "";
     ctx.out.line(`  ${c.name}${c.default ? " *" : ""}  ${c.status}  ${expiry}  ${extra}${scopes}`);
+    ctx.out.line(`    sealed routes: ${c.sealed_routes.join(", ") || "none"}`);
+    if (c.unapproved_routes.length > 0) {
+      ctx.out.line(
+        `    not approved: ${c.unapproved_routes.join(", ")} (run: ${
+          approveCommand(provider.name)
+        })`,
+      );
+    }
   }
   return EXIT.ok;
 }

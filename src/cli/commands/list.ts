@@ -1,11 +1,10 @@
 /** `authsome list`: every provider with its connections, status and expiry. Never a secret. */
 
 import { type Connection, defaultConnection, listConnections } from "../../vault/connections.ts";
-import { readVault } from "../../vault/store.ts";
 import type { Context } from "../command.ts";
 import { EXIT } from "../exit_codes.ts";
 import { describeExpiry } from "../time.ts";
-import { keyContext } from "../vault_access.ts";
+import { openConnections } from "../vault_access.ts";
 import { apiHosts, connectionView } from "../views.ts";
 
 /** The version of `list --json`'s shape; bumped on any incompatible change. */
@@ -13,8 +12,7 @@ export const LIST_JSON_VERSION = 1;
 
 /** Runs the command. */
 export async function run(ctx: Context): Promise<number> {
-  const registry = await ctx.registry();
-  const { records } = await readVault(keyContext(ctx));
+  const { records, registry } = await openConnections(ctx);
   const now = Date.now();
   const byProvider = new Map<string, Connection[]>();
   for (const connection of listConnections(records)) {

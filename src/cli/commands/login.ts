@@ -11,6 +11,7 @@ import type { FieldSpec } from "../../providers/schema.ts";
 import { primaryField } from "../../providers/compile.ts";
 import { Secret } from "../../secret.ts";
 import { closest } from "../../suggest.ts";
+import { sealOf } from "../../auth/binding.ts";
 import { checkConnectionName, DEFAULT_CONNECTION, putConnection } from "../../vault/connections.ts";
 import { updateVault } from "../../vault/store.ts";
 import type { Context } from "../command.ts";
@@ -135,6 +136,7 @@ export async function run(ctx: Context): Promise<number> {
       authType: def.auth_type,
       fields,
       flow: "api_key",
+      ...sealOf(provider),
       createdAt: now,
       updatedAt: now,
     }, ctx.args.values.force === true));

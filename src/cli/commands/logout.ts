@@ -4,6 +4,7 @@
  * 7009), then removes the connection, even when revocation failed.
  */
 
+import { changedEndpoints } from "../../auth/binding.ts";
 import { getProvider, type Provider } from "../../providers/registry.ts";
 import {
   checkConnectionName,
@@ -27,6 +28,15 @@ async function revoke(
   connection: Connection,
 ): Promise<Revoked> {
   if (connection.authType !== "oauth2" || !provider.definition.oauth) return "none";
+  const changed = changedEndpoints(connection, provider);
+  if (changed.length > 0) {
+    out.warn(
+      `not revoking: the OAuth endpoints of "${provider.name}" changed since login (${
+        changed.join(", ")
+      }); revoke the grant at the provider if needed`,
+    );
+    return "failed";
+  }
   // The OAuth code loads only for an OAuth connection.
   const { revokeConnection } = await import("../../auth/oauth/mod.ts");
   const results = await revokeConnection(provider, records, connection);

@@ -1,5 +1,6 @@
 /** `authsome run [flags] -- CMD ARGS...`: runs CMD behind the injecting proxy and exits with its code. */
 
+import { approveCommand, routeChanges } from "../../auth/binding.ts";
 import { CredentialSource, parseConnectionChoices } from "../../auth/credentials.ts";
 import { AuthsomeError } from "../../errors.ts";
 import type { ProxyEvent } from "../../proxy/context.ts";
@@ -8,10 +9,9 @@ import { parseConnectTo, parseResolve } from "../../proxy/upstream_rules.ts";
 import { runChild } from "../../run/child.ts";
 import { prepareRun } from "../../run/prepare.ts";
 import { describeUncovered } from "../../tls/constrained_ca.ts";
-import { readVault } from "../../vault/store.ts";
 import type { Context } from "../command.ts";
 import type { Output } from "../output.ts";
-import { keyContext } from "../vault_access.ts";
+import { keyContext, openConnections } from "../vault_access.ts";
 
 function list(value: unknown): string[] {
   return (value as string[] | undefined) ?? [];
@@ -32,6 +32,7 @@ async function readCa(file: string): Promise<string> {
 
 function reporter(out: Output, verbose: boolean): (event: ProxyEvent) => void {
   const warned = new Set<string>();
+  const refused = new Set<string>();
   return (event) => {
     switch (event.kind) {
       case "ambiguous":
@@ -44,8 +45,16 @@ function reporter(out: Output, verbose: boolean): (event: ProxyEvent) => void {
         );
         return;
       case "request": {
-        if (!verbose) return;
         const e = event.entry;
+        if (e.error === "authsome_route_not_approved" && !refused.has(e.host)) {
+          refused.add(e.host);
+          out.warn(
+            `refused to send the "${e.provider}" credential to ${e.host}: not an approved host of its connection (${
+              approveCommand(e.provider ?? "PROVIDER")
+            } approves it)`,
+          );
+        }
+        if (!verbose) return;
         const who = e.provider
           ? `${e.provider}/${e.connection ?? "-"}${e.injected ? " injected" : ""}`
           : "no credential";
@@ -93,13 +102,22 @@ export async function run(ctx: Context): Promise<number> {
     noProxy: ctx.env.NO_PROXY ?? ctx.env.no_proxy,
     connectTimeoutMs: 15_000,
   };
-  const registry = await ctx.registry();
   const vault = keyContext(ctx);
-  const { records } = await readVault(vault);
+  const { records, registry } = await openConnections(ctx);
   const credentials = new CredentialSource(registry, records, choices, { vault });
   if (credentials.connectedProviders().size === 0) {
     ctx.out.warn(
       "no provider has a connection yet: nothing will be injected (authsome login PROVIDER)",
+    );
+  }
+  for (const change of routeChanges(records, registry)) {
+    if (change.added.length === 0) continue;
+    ctx.out.warn(
+      `provider "${change.provider}" now declares ${
+        change.added.join(", ")
+      }, not approved for its connection(s): nothing is injected there. If you made that change, run: ${
+        approveCommand(change.provider)
+      }`,
     );
   }
   await using prepared = await prepareRun({
