@@ -8,6 +8,7 @@
  */
 
 import { join } from "node:path";
+import { sealOf } from "../auth/binding.ts";
 import { CredentialSource } from "../auth/credentials.ts";
 import { homePaths } from "../home.ts";
 import { loadRegistry } from "../providers/registry.ts";
@@ -119,6 +120,7 @@ export async function checkClients(
       fields: { api_key: new Secret(key) },
       createdAt: now,
       updatedAt: now,
+      ...sealOf(registry.providers.get(CHECK_PROVIDER)!),
     }, false);
     await using origin = await startCheckOrigin(join(dir, "origin"));
     await using prepared = await prepareRun({
