@@ -4,6 +4,7 @@
  * place, with the command modules, that prints.
  */
 
+import { fileURLToPath } from "node:url";
 import config from "../../deno.json" with { type: "json" };
 import { AuthsomeError, isAuthsomeError } from "../errors.ts";
 import { homePaths } from "../home.ts";
@@ -17,9 +18,21 @@ import { EXIT, exitCodeFor } from "./exit_codes.ts";
 import { commandHelp, programHelp, usageLine } from "./help.ts";
 import { type Output, processOutput, wantsColor } from "./output.ts";
 
-/** The version line printed by `--version`. */
+/**
+ * Where this authsome runs from: the binary, when compiled (`deno compile`
+ * serves the code from a virtual `deno-compile-*` folder), else the checkout.
+ */
+function runsFrom(): string {
+  const here = import.meta.url;
+  return here.includes("/deno-compile-")
+    ? Deno.execPath()
+    : fileURLToPath(new URL("../..", here)).replace(/\/$/, "");
+}
+
+/** The version line printed by `--version`, with where this authsome runs from. */
 export function versionLine(): string {
-  return `authsome ${config.version} (deno ${Deno.version.deno}, ${Deno.build.target})`;
+  const runtime = `deno ${Deno.version.deno}, ${Deno.build.target}`;
+  return `authsome ${config.version} (${runtime}) from ${runsFrom()}`;
 }
 
 const GROUPS = new Set(
