@@ -100,7 +100,9 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: "export",
     summary: "Print credentials as variables for a tool that cannot use the proxy",
     synopsis: "PROVIDER [--connection NAME] [--format env|shell|dotenv|json]",
-    description: 'Use in a shell with: eval "$(authsome export PROVIDER --format shell)"',
+    description:
+      'In a shell: eval "$(authsome export PROVIDER)" (env and shell both print export\n' +
+      "NAME='value' lines); --format dotenv writes a .env file, json an object for scripts.",
     options: {
       connection: {
         type: "string",
