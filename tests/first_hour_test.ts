@@ -39,3 +39,29 @@ Deno.test("eval of export --format env gives the key to the program started next
     assert.equal(ran.stdout, `${KEY}\n`, `--format ${format}`);
   }
 });
+
+/** A user provider file written with `host_url`, as the original's docs write them. */
+const ACME = {
+  name: "acme",
+  display_name: "Acme",
+  auth_type: "api_key",
+  host_url: "api.acme.test",
+  injection: { type: "header", name: "Authorization", prefix: "Bearer " },
+  docs_url: "https://acme.test/docs",
+};
+
+Deno.test("inspect shows host_url under that name when the file uses it, in text and JSON", async () => {
+  await using home = await tempHome();
+  await Deno.mkdir(`${home.path}/providers`, { recursive: true });
+  await Deno.writeTextFile(`${home.path}/providers/acme.json`, JSON.stringify(ACME));
+  const text = await authsome(["inspect", "acme"], { home: home.path });
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /^host_url: api\.acme\.test$/m);
+  assert.doesNotMatch(text.stdout, /api_url/);
+  const json = await authsome(["inspect", "acme", "--json"], { home: home.path });
+  const body = JSON.parse(json.stdout);
+  assert.equal(body.definition.host_url, "api.acme.test");
+  assert.equal(body.definition.api_url, undefined);
+  const bundled = await authsome(["inspect", "openai"], { home: home.path });
+  assert.match(bundled.stdout, /^api_url: /m);
+});
