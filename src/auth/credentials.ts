@@ -10,7 +10,7 @@
 
 import { AuthsomeError, isAuthsomeError } from "../errors.ts";
 import type { Route } from "../providers/matcher.ts";
-import type { Provider, Registry } from "../providers/registry.ts";
+import { getProvider, type Provider, type Registry } from "../providers/registry.ts";
 import { primaryField } from "../providers/compile.ts";
 import type { Secret } from "../secret.ts";
 import {
@@ -82,9 +82,7 @@ export class CredentialSource {
   }
 
   #provider(name: string): Provider {
-    const provider = this.#registry.providers.get(name);
-    if (!provider) throw new AuthsomeError("not_found", `Unknown provider "${name}"`);
-    return provider;
+    return getProvider(this.#registry, name);
   }
 
   #connection(provider: string, name?: string): Connection {

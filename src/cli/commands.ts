@@ -99,7 +99,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: "export",
     summary: "Print credentials as variables for a tool that cannot use the proxy",
-    synopsis: "PROVIDER [--connection NAME] [--format env|shell|dotenv|json]",
+    synopsis: "PROVIDER [--connection NAME] [--format env|shell|dotenv|json] [--json]",
     description:
       'In a shell: eval "$(authsome export PROVIDER)" (env and shell both print export\n' +
       "NAME='value' lines); --format dotenv writes a .env file, json an object for scripts.",
@@ -113,7 +113,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       format: {
         type: "string",
         value: "FORMAT",
-        description: "env (default), shell, dotenv or json",
+        description: "env (default), shell, dotenv or json (--json: json)",
       },
     },
     positionals: { min: 1, max: 1 },
@@ -166,6 +166,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
     positionals: { min: 0, max: 0 },
     passthrough: true,
+    jsonRefused: "its output is the command's own",
     load: () => import("./commands/run.ts"),
   },
   {
@@ -240,6 +241,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       },
     },
     positionals: { min: 0, max: 0 },
+    jsonRefused: "it writes the certificate; use --format pem or der",
     load: () => import("./commands/cert_export.ts"),
   },
   {

@@ -1,0 +1,138 @@
+/**
+ * The papercuts of a newcomer's first hour (issue 18, point 7): help, groups
+ * without a subcommand, --json everywhere, the passphrase prompt, log, doctor,
+ * a locked vault, and did-you-mean for --connection.
+ */
+
+import assert from "node:assert/strict";
+import { authsome, authsomeCommand, tempHome, testEnv } from "./helpers/cli.ts";
+import { onTerminal, ptyPython } from "./helpers/pty.ts";
+
+const KEY = "sk-test-0123456789abcdefghij";
+
+Deno.test("authsome help [COMMAND] prints the program's, a group's or a command's help", async () => {
+  const top = await authsome(["help"]);
+  assert.equal(top.code, 0);
+  assert.match(top.stdout, /^Commands:$/m);
+  const command = await authsome(["help", "login"]);
+  assert.equal(command.code, 0);
+  assert.match(command.stdout, /^Usage: authsome login PROVIDER/);
+  const sub = await authsome(["help", "cert", "rotate"]);
+  assert.match(sub.stdout, /^Usage: authsome cert rotate/);
+  const group = await authsome(["help", "cert"]);
+  assert.match(group.stdout, /^Usage: authsome cert SUBCOMMAND/);
+  const wrong = await authsome(["help", "lgoin"]);
+  assert.equal(wrong.code, 2);
+  assert.match(wrong.stderr, /^error: Unknown command "lgoin"; did you mean "login"\?/);
+});
+
+Deno.test("a group without a subcommand prints the group's help with missing subcommand, exit 2", async () => {
+  for (
+    const [group, member] of [["cert", "cert rotate"], ["vault", "vault rekey"], [
+      "providers",
+      "providers validate",
+    ]]
+  ) {
+    const result = await authsome([group]);
+    assert.equal(result.code, 2, group);
+    assert.equal(result.stdout, "");
+    assert.match(result.stderr, new RegExp(`^error: Missing subcommand for "${group}"\n`));
+    assert.match(result.stderr, new RegExp(`^  ${member} `, "m"));
+    assert.doesNotMatch(result.stderr, /^ {2}login /m, "only the group's commands");
+    const help = await authsome([group, "--help"]);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, new RegExp(`^Usage: authsome ${group} SUBCOMMAND`));
+  }
+});
+
+Deno.test("--json is honoured by export and refused as a usage error where it cannot apply", async () => {
+  await using home = await tempHome();
+  assert.equal(
+    (await authsome(["login", "openai", "--key-stdin"], { home: home.path, stdin: KEY })).code,
+    0,
+  );
+  const exported = await authsome(["--json", "export", "openai"], { home: home.path });
+  assert.equal(exported.code, 0, exported.stderr);
+  assert.deepEqual(JSON.parse(exported.stdout), { OPENAI_API_KEY: KEY });
+  const clash = await authsome(["export", "openai", "--json", "--format", "shell"], {
+    home: home.path,
+  });
+  assert.equal(clash.code, 2);
+  assert.match(JSON.parse(clash.stdout).error.message, /--json asks for --format json/);
+  for (const argv of [["run", "--json", "--", "true"], ["cert", "export", "--json"]]) {
+    const refused = await authsome(argv, { home: home.path });
+    assert.equal(refused.code, 2, argv.join(" "));
+    const body = JSON.parse(refused.stdout);
+    assert.equal(body.error.code, "usage");
+    assert.match(body.error.message, /^--json does not apply to /);
+  }
+});
+
+Deno.test("run --connection with a mistyped provider or connection says did you mean", async () => {
+  await using home = await tempHome();
+  const login = await authsome(["login", "openai", "--key-stdin", "--connection", "work"], {
+    home: home.path,
+    stdin: KEY,
+  });
+  assert.equal(login.code, 0, login.stderr);
+  const provider = await authsome(["run", "--connection", "opneai=work", "--", "true"], {
+    home: home.path,
+  });
+  assert.equal(provider.code, 3);
+  assert.match(provider.stderr, /Unknown provider "opneai"\nDid you mean "openai"\?/);
+  const connection = await authsome(["run", "--connection", "openai=wrok", "--", "true"], {
+    home: home.path,
+  });
+  assert.equal(connection.code, 3);
+  assert.match(
+    connection.stderr,
+    /No connection "wrok" for provider "openai"\nDid you mean "work"\?/,
+  );
+});
+
+Deno.test({
+  name: "a passphrase typed at the prompt gets three tries, with a message about the prompt",
+  ignore: !ptyPython,
+  fn: async () => {
+    await using home = await tempHome();
+    const env = testEnv(home.path, { AUTHSOME_PASSPHRASE: "right horse battery" });
+    const login = await authsome(["login", "openai", "--key-stdin"], {
+      home: home.path,
+      env,
+      stdin: KEY,
+    });
+    assert.equal(login.code, 0, login.stderr);
+    const plain = testEnv(home.path, { PATH: "/usr/bin:/bin" });
+    const argv = authsomeCommand(["export", "openai"]).flat();
+    const prompt = (answers: string[]) =>
+      answers.map((answer, i) => ({
+        expect: i === 0 ? "Vault passphrase: " : "Wrong passphrase; try again: ",
+        send: `${answer}\r`,
+      }));
+    const third = await onTerminal(argv, plain, prompt(["nope", "still", "right horse battery"]));
+    assert.equal(third.code, 0, third.output);
+    assert.match(third.output, new RegExp(`export OPENAI_API_KEY='${KEY}'`));
+    const wrong = await onTerminal(argv, plain, prompt(["one", "two", "three"]));
+    assert.equal(wrong.code, 5, wrong.output);
+    assert.equal(wrong.output.match(/Wrong passphrase; try again: /g)?.length, 2);
+    assert.match(wrong.output, /Wrong passphrase for the vault "[^"]+": 3 tries at the prompt/);
+    assert.doesNotMatch(wrong.output, /AUTHSOME_PASSPHRASE/);
+  },
+});
+
+Deno.test({
+  name: "Ctrl-C at run's passphrase prompt cancels without saying nothing was stored",
+  ignore: !ptyPython,
+  fn: async () => {
+    await using home = await tempHome();
+    const env = testEnv(home.path, { AUTHSOME_PASSPHRASE: "right horse battery" });
+    await authsome(["login", "openai", "--key-stdin"], { home: home.path, env, stdin: KEY });
+    const argv = authsomeCommand(["run", "--", "true"]).flat();
+    const ran = await onTerminal(argv, testEnv(home.path, { PATH: "/usr/bin:/bin" }), [
+      { expect: "Vault passphrase: ", send: "\x03" },
+    ]);
+    assert.equal(ran.code, 130, ran.output);
+    assert.match(ran.output, /Cancelled at the vault passphrase prompt/);
+    assert.doesNotMatch(ran.output, /nothing was stored/);
+  },
+});
