@@ -136,3 +136,82 @@ Deno.test({
     assert.doesNotMatch(ran.output, /nothing was stored/);
   },
 });
+
+Deno.test("log says when it is empty, and names why a request was not injected", async () => {
+  await using home = await tempHome();
+  const empty = await authsome(["log"], { home: home.path });
+  assert.equal(empty.code, 0);
+  assert.equal(empty.stdout, "");
+  assert.match(
+    empty.stderr,
+    /^The audit log is empty: no request has gone through authsome run yet/,
+  );
+  const entry = (extra: Record<string, unknown>) =>
+    JSON.stringify({
+      time: "2026-12-03T10:00:00.000Z",
+      run: "r1",
+      provider: null,
+      connection: null,
+      method: "GET",
+      host: "api.example.test",
+      path: "/v1",
+      status: 200,
+      bytes_up: 0,
+      bytes_down: 2,
+      duration_ms: 3,
+      injected: false,
+      ...extra,
+    });
+  await Deno.writeTextFile(
+    `${home.path}/audit.log`,
+    [
+      entry({ reason: "ambiguous" }),
+      entry({ provider: "openai", status: 400, error: "authsome_connection_not_found" }),
+      entry({ provider: "openai", connection: "work", reason: "not_approved" }),
+      entry({}),
+      "",
+    ].join("\n"),
+  );
+  const log = await authsome(["log"], { home: home.path });
+  assert.equal(log.code, 0, log.stderr);
+  const lines = log.stdout.trimEnd().split("\n");
+  assert.match(lines[0], /not injected \(ambiguous: more than one provider matches\)/);
+  assert.match(lines[1], /not injected \(no connection\)/);
+  assert.match(lines[2], /not injected \(the connection is not approved for this host\)/);
+  assert.match(lines[3], /not injected \(no provider's api_url matches\)/);
+  assert.equal(log.stderr, "");
+});
+
+Deno.test("doctor tells a key file not made yet from one the vault needs and lost", async () => {
+  await using home = await tempHome();
+  const fresh = await authsome(["doctor"], { home: home.path });
+  assert.match(fresh.stdout, /^OK {3}key file: .* \(none yet: the first login makes it/m);
+  assert.doesNotMatch(fresh.stdout, /not used/);
+  await authsome(["login", "openai", "--key-stdin"], { home: home.path, stdin: KEY });
+  await Deno.remove(`${home.path}/master.key`);
+  const lost = await authsome(["doctor"], { home: home.path });
+  assert.equal(lost.code, 1);
+  assert.match(lost.stdout, /^FAIL key file: .* is missing, and the vault was created with it$/m);
+});
+
+Deno.test("a locked vault still lists every provider, with its connections shown as locked", async () => {
+  await using home = await tempHome();
+  const env = { AUTHSOME_PASSPHRASE: "right horse battery" };
+  await authsome(["login", "openai", "--key-stdin", "--connection", "work"], {
+    home: home.path,
+    env,
+    stdin: KEY,
+  });
+  const list = await authsome(["list"], { home: home.path });
+  assert.equal(list.code, 0, list.stderr);
+  assert.match(
+    list.stderr,
+    /^warning: The vault is locked: .*; its connections are shown as locked/,
+  );
+  assert.match(list.stdout, /^openai +work +api_key +locked /m);
+  assert.match(list.stdout, /^github /m);
+  const json = JSON.parse((await authsome(["list", "--json"], { home: home.path })).stdout);
+  assert.equal(json.summary.vault_locked, true);
+  const openai = json.providers.find((p: { name: string }) => p.name === "openai");
+  assert.deepEqual(openai.connections.map((c: { status: string }) => c.status), ["locked"]);
+});

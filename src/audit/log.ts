@@ -22,7 +22,12 @@ export interface AuditEntry {
   readonly injected: boolean;
   /** A short code when the proxy answered itself, such as `authsome_upstream`. */
   readonly error?: string;
+  /** Why no credential was injected, when the proxy knows (`log` names it). */
+  readonly reason?: NotInjected;
 }
+
+/** Why a request went out without a credential. */
+export type NotInjected = "ambiguous" | "no_connection" | "not_approved";
 
 const encoder = new TextEncoder();
 

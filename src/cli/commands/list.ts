@@ -1,7 +1,9 @@
 /** `authsome list`: every provider with its connections, status and expiry. Never a secret. */
 
 import { type Connection, defaultConnection, listConnections } from "../../vault/connections.ts";
-import { readVault } from "../../vault/store.ts";
+import { type AuthsomeError, isAuthsomeError } from "../../errors.ts";
+import { parseVaultFile } from "../../vault/format.ts";
+import { readVault, type Records } from "../../vault/store.ts";
 import type { Context } from "../command.ts";
 import { EXIT } from "../exit_codes.ts";
 import { describeExpiry } from "../time.ts";
@@ -11,10 +13,37 @@ import { apiHosts, connectionView } from "../views.ts";
 /** The version of `list --json`'s shape; bumped on any incompatible change. */
 export const LIST_JSON_VERSION = 1;
 
+/** The connection names a vault's plain-text record names show, by provider, without its key. */
+async function lockedConnections(path: string): Promise<Map<string, string[]>> {
+  const names = new Map<string, string[]>();
+  const file = await Deno.readTextFile(path).then((text) => parseVaultFile(text, path), () => null);
+  for (const record of Object.keys(file?.records ?? {})) {
+    const [kind, provider, name] = record.split("/");
+    if (kind === "connection" && name) names.set(provider, [...names.get(provider) ?? [], name]);
+  }
+  return names;
+}
+
+/** The vault's records, or, when it is locked, none and the error that says why. */
+async function readOrLocked(ctx: Context): Promise<{ records: Records; locked?: AuthsomeError }> {
+  try {
+    return await readVault(keyContext(ctx));
+  } catch (error) {
+    if (!isAuthsomeError(error, "vault")) throw error;
+    return { records: new Map(), locked: error };
+  }
+}
+
 /** Runs the command. */
 export async function run(ctx: Context): Promise<number> {
   const registry = await ctx.registry();
-  const { records } = await readVault(keyContext(ctx));
+  const { records, locked } = await readOrLocked(ctx);
+  // A locked vault still shows every provider, and the connections its record names reveal.
+  const lockedNames = locked ? await lockedConnections(ctx.paths.vault) : new Map();
+  if (locked) {
+    ctx.out.warn(`${locked.message}; its connections are shown as locked`);
+    if (locked.hint) ctx.out.note(locked.hint);
+  }
   const now = Date.now();
   const byProvider = new Map<string, Connection[]>();
   for (const connection of listConnections(records)) {
@@ -33,7 +62,17 @@ export async function run(ctx: Context): Promise<number> {
       source: provider.source.kind,
       api_hosts: apiHosts(provider),
       default_connection: preferred ?? null,
-      connections: connections.map((c) => connectionView(c, provider, c.name === preferred, now)),
+      connections: [
+        ...connections.map((c) => connectionView(c, provider, c.name === preferred, now)),
+        ...(lockedNames.get(provider.name) ?? []).map((name: string) => ({
+          name,
+          default: false,
+          status: "locked",
+          expires_at: null,
+          scopes: null,
+          fields: {},
+        })),
+      ],
     };
   });
   const connectionCount = providers.reduce((n, p) => n + p.connections.length, 0);
@@ -46,6 +85,7 @@ export async function run(ctx: Context): Promise<number> {
         providers: providers.length,
         connected_providers: connected.length,
         connections: connectionCount,
+        vault_locked: locked !== undefined,
       },
     });
     return EXIT.ok;
