@@ -203,15 +203,16 @@ Deno.test("a locked vault still lists every provider, with its connections shown
     stdin: KEY,
   });
   const list = await authsome(["list"], { home: home.path });
-  assert.equal(list.code, 0, list.stderr);
+  assert.equal(list.code, 5, "the vault did not open");
   assert.match(
     list.stderr,
-    /^warning: The vault is locked: .*; its connections are shown as locked/,
+    /^error: The vault is locked: .*; its connections are shown as locked/,
   );
   assert.match(list.stdout, /^openai +work +api_key +locked /m);
   assert.match(list.stdout, /^github /m);
   const json = JSON.parse((await authsome(["list", "--json"], { home: home.path })).stdout);
   assert.equal(json.summary.vault_locked, true);
+  assert.equal(json.error.code, "vault");
   const openai = json.providers.find((p: { name: string }) => p.name === "openai");
   assert.deepEqual(openai.connections.map((c: { status: string }) => c.status), ["locked"]);
 });

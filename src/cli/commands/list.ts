@@ -1,11 +1,11 @@
 /** `authsome list`: every provider with its connections, status and expiry. Never a secret. */
 
 import { type Connection, defaultConnection, listConnections } from "../../vault/connections.ts";
-import { type AuthsomeError, isAuthsomeError } from "../../errors.ts";
+import { AuthsomeError, isAuthsomeError } from "../../errors.ts";
 import { parseVaultFile } from "../../vault/format.ts";
 import { readVault, type Records } from "../../vault/store.ts";
 import type { Context } from "../command.ts";
-import { EXIT } from "../exit_codes.ts";
+import { EXIT, exitCodeFor } from "../exit_codes.ts";
 import { describeExpiry } from "../time.ts";
 import { keyContext } from "../vault_access.ts";
 import { apiHosts, connectionView } from "../views.ts";
@@ -40,10 +40,6 @@ export async function run(ctx: Context): Promise<number> {
   const { records, locked } = await readOrLocked(ctx);
   // A locked vault still shows every provider, and the connections its record names reveal.
   const lockedNames = locked ? await lockedConnections(ctx.paths.vault) : new Map();
-  if (locked) {
-    ctx.out.warn(`${locked.message}; its connections are shown as locked`);
-    if (locked.hint) ctx.out.note(locked.hint);
-  }
   const now = Date.now();
   const byProvider = new Map<string, Connection[]>();
   for (const connection of listConnections(records)) {
@@ -87,8 +83,11 @@ export async function run(ctx: Context): Promise<number> {
         connections: connectionCount,
         vault_locked: locked !== undefined,
       },
+      ...(locked
+        ? { error: { code: locked.code, message: locked.message, hint: locked.hint } }
+        : {}),
     });
-    return EXIT.ok;
+    return locked ? exitCodeFor(locked.code) : EXIT.ok;
   }
   const rows = [["PROVIDER", "CONNECTION", "AUTH", "STATUS", "EXPIRES", "API HOST"]];
   for (const p of [...connected, ...providers.filter((p) => p.connections.length === 0)]) {
@@ -110,5 +109,11 @@ export async function run(ctx: Context): Promise<number> {
   ctx.out.line(
     `${connectionCount} connection(s) across ${connected.length} provider(s); ${providers.length} providers available (* = default)`,
   );
+  // The listing stands; the exit code and the message still say the vault did not open.
+  if (locked) {
+    throw new AuthsomeError(locked.code, `${locked.message}; its connections are shown as locked`, {
+      hint: locked.hint,
+    });
+  }
   return EXIT.ok;
 }
