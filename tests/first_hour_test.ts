@@ -65,3 +65,37 @@ Deno.test("inspect shows host_url under that name when the file uses it, in text
   const bundled = await authsome(["inspect", "openai"], { home: home.path });
   assert.match(bundled.stdout, /^api_url: /m);
 });
+
+Deno.test("providers validate names allowed values, the file-name rule and inspect --json output", async () => {
+  await using home = await tempHome();
+  const dir = `${home.path}/work`;
+  await Deno.mkdir(dir);
+  const validate = (file: string) =>
+    authsome(["providers", "validate", `${dir}/${file}`], { home: home.path });
+
+  const { injection: _, ...noInjection } = ACME;
+  await Deno.writeTextFile(`${dir}/acme.json`, JSON.stringify({ ...noInjection, injection: {} }));
+  const missing = await validate("acme.json");
+  assert.equal(missing.code, 1);
+  assert.match(
+    missing.stdout,
+    /acme\.json → injection\.type: must be one of "header", "basic", "query"\n/,
+  );
+
+  await Deno.writeTextFile(`${dir}/other-name.json`, JSON.stringify(ACME));
+  const renamed = await validate("other-name.json");
+  assert.equal(renamed.code, 1);
+  assert.match(renamed.stdout, /→ name: "acme" differs from the file name "other-name\.json"/);
+
+  const inspected = await authsome(["inspect", "openai", "--json"], { home: home.path });
+  await Deno.writeTextFile(`${dir}/openai.json`, inspected.stdout);
+  const saved = await validate("openai.json");
+  assert.equal(saved.code, 1);
+  assert.match(saved.stdout, /not a provider file: take its "definition"/);
+  assert.equal(saved.stdout.trim().split("\n").length, 1, "one problem, not eight");
+  const definition = JSON.parse(inspected.stdout).definition;
+  await Deno.writeTextFile(`${dir}/openai.json`, JSON.stringify(definition));
+  const taken = await validate("openai.json");
+  assert.equal(taken.code, 0, taken.stdout);
+  assert.match(taken.stdout, /valid provider "openai"/);
+});

@@ -4,6 +4,7 @@
  * the closest known one. Pure.
  */
 
+import { basename } from "node:path";
 import type { z } from "zod";
 import { closest } from "../suggest.ts";
 import type { RouteSpec } from "./api_url.ts";
@@ -51,8 +52,37 @@ export function checkProviderText(text: string): CheckResult {
   return checkProvider(raw);
 }
 
+/**
+ * Checks a user's provider file at `path` with every rule the loader applies:
+ * the definition's, and a `name` equal to the file name.
+ */
+export function checkProviderFile(path: string, text: string): CheckResult {
+  const result = checkProviderText(text);
+  if (!result.ok) return result;
+  const expected = basename(path).replace(/\.json$/, "");
+  const { name } = result.provider.definition;
+  if (name === expected) return result;
+  const message = `"${name}" differs from the file name "${
+    basename(path)
+  }": the loader skips it; rename one to match`;
+  return { ok: false, problems: [{ path: "name", message }] };
+}
+
+/** Whether `raw` is what `authsome inspect NAME --json` prints rather than a provider file. */
+function isInspectOutput(raw: unknown): boolean {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return false;
+  const keys = Object.keys(raw);
+  return keys.includes("definition") && keys.includes("connections") &&
+    !keys.includes("auth_type");
+}
+
 /** Checks one provider definition. */
 export function checkProvider(raw: unknown): CheckResult {
+  if (isInspectOutput(raw)) {
+    const message = 'this is the output of "authsome inspect NAME --json", not a provider file: ' +
+      'take its "definition" (python3 -c \'import json,sys; print(json.dumps(json.load(sys.stdin)["definition"], indent=2))\' < FILE)';
+    return { ok: false, problems: [{ path: "", message }] };
+  }
   const parsed = providerFileSchema.safeParse(raw);
   const problems: Problem[] = [];
   const routes = compileRoutes(raw as Partial<ProviderFile>, problems);
@@ -124,6 +154,42 @@ function describeIssue(issue: z.core.$ZodIssue): Problem[] {
         message: `unknown field "${key}"${guess ? ` (did you mean "${guess}"?)` : ""}`,
       };
     });
+  }
+  if (issue.code === "invalid_union") return describeUnion(issue);
+  if (issue.code === "invalid_value") {
+    return [{
+      path: jsonPath(issue.path),
+      message: `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`,
+    }];
+  }
+  if (issue.code === "invalid_type" && issue.message.endsWith("received undefined")) {
+    return [{ path: jsonPath(issue.path), message: `missing (expected ${issue.expected})` }];
+  }
+  return [{ path: jsonPath(issue.path), message: issue.message }];
+}
+
+/**
+ * A union's problems as the branch the value was meant for reports them: a
+ * branch that failed only on the value's shape (object, not list) is left out,
+ * and a discriminated union names its allowed values.
+ */
+function describeUnion(issue: z.core.$ZodIssueInvalidUnion): Problem[] {
+  const at = (inner: z.core.$ZodIssue) => ({ ...inner, path: [...issue.path, ...inner.path] });
+  const noMatch = issue as { note?: string; discriminator?: string; options?: unknown[] };
+  if (noMatch.note === "No matching discriminator" && noMatch.discriminator) {
+    const options = noMatch.options ?? [];
+    return [{
+      path: jsonPath([...issue.path]),
+      message: `must be one of ${options.map((o) => JSON.stringify(o)).join(", ")}`,
+    }];
+  }
+  const wrongShape = (branch: z.core.$ZodIssue[]) =>
+    branch.length === 1 && branch[0].code === "invalid_type" && branch[0].path.length === 0;
+  const meant = issue.errors.filter((branch) => !wrongShape(branch));
+  if (meant.length === 1) return meant[0].map(at).flatMap(describeIssue);
+  if (meant.length === 0) {
+    const expected = issue.errors.map((branch) => (branch[0] as { expected?: string }).expected);
+    return [{ path: jsonPath(issue.path), message: `must be ${expected.join(" or ")}` }];
   }
   return [{ path: jsonPath(issue.path), message: issue.message }];
 }
