@@ -14,13 +14,14 @@ export const COMMANDS: readonly CommandSpec[] = [
     synopsis:
       "PROVIDER [--connection NAME] [--key-stdin | --from-env VAR] [--field NAME=VALUE]... [--force]\n" +
       "       authsome login PROVIDER [--flow pkce|device_code|client_credentials] [--scopes A,B]\n" +
-      "         [--client-id ID] [--client-secret-stdin] [--connection NAME] [--force]",
+      "         [--client-id ID] [--client-secret-stdin] [--callback-port PORT] [--connection NAME] [--force]",
     description:
       "API keys: on a terminal the key is asked for without echo. Without one, pipe it with --key-stdin\n" +
       "or name an environment variable with --from-env. The key is checked against the provider's pattern.\n" +
       "OAuth2: PKCE in the browser (a listener on 127.0.0.1 takes the redirect; BROWSER=none prints the\n" +
       "URL only), or the device code flow where there is no display, CI or no terminal. The client id and\n" +
       "secret are stored encrypted per provider; providers that allow it register a client themselves.\n" +
+      "Without a client id, login names the page to register an OAuth app and the callback URL to give it.\n" +
       "--flow api_key (or --key-stdin, --from-env) stores a token you already have.",
     options: {
       connection: {
@@ -36,6 +37,11 @@ export const COMMANDS: readonly CommandSpec[] = [
       },
       scopes: { type: "string", value: "A,B", description: "OAuth scopes to request" },
       "client-id": { type: "string", value: "ID", description: "OAuth client id" },
+      "callback-port": {
+        type: "string",
+        value: "PORT",
+        description: "Loopback port of the PKCE callback (default: the provider's fixed port)",
+      },
       "client-secret-stdin": {
         type: "boolean",
         description: "Read the OAuth client secret from stdin",
