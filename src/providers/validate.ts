@@ -188,8 +188,11 @@ function describeUnion(issue: z.core.$ZodIssueInvalidUnion): Problem[] {
   const meant = issue.errors.filter((branch) => !wrongShape(branch));
   if (meant.length === 1) return meant[0].map(at).flatMap(describeIssue);
   if (meant.length === 0) {
-    const expected = issue.errors.map((branch) => (branch[0] as { expected?: string }).expected);
-    return [{ path: jsonPath(issue.path), message: `must be ${expected.join(" or ")}` }];
+    const expected = issue.errors.map((branch) => (branch[0] as { expected?: string }).expected)
+      .join(" or ");
+    const missing = issue.errors.every((b) => b[0].message.endsWith("received undefined"));
+    const message = missing ? `missing (expected ${expected})` : `must be ${expected}`;
+    return [{ path: jsonPath(issue.path), message }];
   }
   return [{ path: jsonPath(issue.path), message: issue.message }];
 }
