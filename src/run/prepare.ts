@@ -37,8 +37,10 @@ export interface PreparedRun extends AsyncDisposable {
   readonly proxy: RunningProxy;
   readonly changes: readonly EnvChange[];
   readonly childEnv: Record<string, string>;
-  /** Providers' names the CA's name constraints leave out: `authsome cert rotate` adds them. */
+  /** Providers' names neither CA may certify: `authsome cert rotate` adds them. */
   readonly uncovered: readonly NameNeed[];
+  /** Providers' names the first CA leaves out, certified by the second (user-domains) CA. */
+  readonly secondCovers: readonly NameNeed[];
 }
 
 /** A timeout from the environment (whole milliseconds, at least 1), or the default. */
@@ -53,7 +55,8 @@ export async function prepareRun(setup: RunSetup): Promise<PreparedRun> {
     b.toString(16).padStart(2, "0")
   ).join("");
   await ensurePrivateDir(setup.paths.root);
-  const { leaves, uncovered } = await openLeafCache(setup.paths.ca, setup.registry.routes);
+  const opened = await openLeafCache(setup.paths.ca, setup.registry.routes);
+  const { leaves, second } = opened;
   const runDir = join(setup.paths.runs, runId);
   const pythonDir = join(runDir, "python");
   await ensurePrivateDir(pythonDir);
@@ -66,7 +69,11 @@ export async function prepareRun(setup: RunSetup): Promise<PreparedRun> {
   };
   try {
     const bundlePath = join(runDir, "ca-bundle.pem");
-    await writeCaBundle(bundlePath, leaves.ca.certPem, await systemRoots({ env: setup.env }));
+    // Both CAs when there are two: the child's clients trust the second as they trust the first.
+    const caPem = [leaves.ca.certPem, ...(second ? [second.ca.certPem] : [])].join("\n");
+    await writeCaBundle(bundlePath, caPem, await systemRoots({ env: setup.env }));
+    const caPath = second ? join(runDir, "ca.pem") : leaves.ca.paths.cert;
+    if (second) await Deno.writeTextFile(caPath, caPem, { mode: 0o600 });
     await Deno.writeTextFile(join(pythonDir, "sitecustomize.py"), sitecustomizeSource(bundlePath), {
       mode: 0o600,
     });
@@ -77,7 +84,7 @@ export async function prepareRun(setup: RunSetup): Promise<PreparedRun> {
       runId,
       routes: setup.registry.routes.filter((route) => connected.has(route.provider)),
       credentials: setup.credentials,
-      leaf: (host) => leaves.get(host),
+      leaf: opened.leaf,
       caPage: (method, path) => caPageResponse(method, path, leaves.ca),
       upstream: setup.upstream,
       denyUnmatched: setup.denyUnmatched,
@@ -94,7 +101,7 @@ export async function prepareRun(setup: RunSetup): Promise<PreparedRun> {
     const changes = childEnvChanges({
       parent: setup.env,
       proxyUrl: proxyUrl(token, proxy.port),
-      caPath: leaves.ca.paths.cert,
+      caPath,
       bundlePath,
       pythonDir,
       placeholders,
@@ -105,7 +112,8 @@ export async function prepareRun(setup: RunSetup): Promise<PreparedRun> {
       proxy,
       changes,
       childEnv: applyEnvChanges(setup.env, changes),
-      uncovered,
+      uncovered: opened.uncovered,
+      secondCovers: opened.secondCovers,
       [Symbol.asyncDispose]: cleanup,
     };
   } catch (error) {

@@ -31,18 +31,16 @@ export async function run(ctx: Context): Promise<number> {
     });
     return unfinished.length === 0 ? EXIT.ok : EXIT.error;
   }
+  // No hint to install: programs started by `authsome run` trust the CA without it.
   if (!old) {
     ctx.out.line(`There was no CA: made one at ${ca.paths.cert}`);
-    ctx.out.line("Run: authsome cert install  to trust it");
     return EXIT.ok;
   }
   ctx.out.line(`Made a new CA (SHA-256 ${ca.cert.fingerprint256})`);
   ctx.out.line(`  it may certify names under ${permitted.dns.length} domain(s)`);
   ctx.out.line(`  the old certificate is kept in ${rotation.retired}`);
   if (rotation.stores.length === 0) {
-    ctx.out.line(
-      "The old CA was in no trust store. Run: authsome cert install  to trust the new one",
-    );
+    ctx.out.line("The old CA was in no trust store, so none needed a change");
     return EXIT.ok;
   }
   const removed = reportOutcomes(ctx, "uninstall", rotation.removed, "the old CA");
