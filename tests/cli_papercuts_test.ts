@@ -5,10 +5,13 @@
  */
 
 import assert from "node:assert/strict";
+import { DEMO_KEY, DEMO_PROVIDER, startOrigin } from "../scripts/fake_api.ts";
 import { authsome, authsomeCommand, tempHome, testEnv } from "./helpers/cli.ts";
+import { client } from "./helpers/clients.ts";
 import { onTerminal, ptyPython } from "./helpers/pty.ts";
 
 const KEY = "sk-test-0123456789abcdefghij";
+const curl = client("curl", "sends requests through a run for the audit log");
 
 Deno.test("authsome help [COMMAND] prints the program's, a group's or a command's help", async () => {
   const top = await authsome(["help"]);
@@ -215,4 +218,59 @@ Deno.test("a locked vault still lists every provider, with its connections shown
   assert.equal(json.error.code, "vault");
   const openai = json.providers.find((p: { name: string }) => p.name === "openai");
   assert.deepEqual(openai.connections.map((c: { status: string }) => c.status), ["locked"]);
+});
+
+Deno.test({
+  name: "log names why a real run's requests were not injected: ambiguous, no connection",
+  ignore: !curl,
+}, async () => {
+  await using home = await tempHome();
+  await using origin = await startOrigin(["api.demo.test"]);
+  await Deno.mkdir(`${home.path}/providers`);
+  for (const name of ["demo", "demo-copy"]) {
+    const definition = { ...DEMO_PROVIDER, name };
+    await Deno.writeTextFile(`${home.path}/providers/${name}.json`, JSON.stringify(definition));
+    const login = await authsome(["login", name, "--key-stdin"], {
+      home: home.path,
+      stdin: DEMO_KEY,
+    });
+    assert.equal(login.code, 0, login.stderr);
+  }
+  const run = await authsome([
+    "run",
+    ...origin.connectTo("api.demo.test"),
+    "--upstream-ca",
+    origin.caFile,
+    "--",
+    "sh",
+    "-c",
+    `${curl} -sS https://api.demo.test/one >/dev/null`,
+  ], { home: home.path });
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stderr, /ambiguous host match for api\.demo\.test/);
+  const log = await authsome(["log"], { home: home.path });
+  assert.match(
+    log.stdout,
+    /GET api\.demo\.test\/one {2}200 {2}- {2}not injected \(ambiguous: more than one provider matches\)/,
+  );
+  const json = await authsome(["log", "--json"], { home: home.path });
+  assert.equal(JSON.parse(json.stdout.trim()).reason, "ambiguous");
+
+  await Deno.remove(`${home.path}/providers/demo-copy.json`);
+  const named = await authsome([
+    "run",
+    ...origin.connectTo("api.demo.test"),
+    "--upstream-ca",
+    origin.caFile,
+    "--",
+    "sh",
+    "-c",
+    `${curl} -sS -H 'x-authsome-connection: nope' https://api.demo.test/two >/dev/null`,
+  ], { home: home.path });
+  assert.equal(named.code, 0, named.stderr);
+  const last = await authsome(["log", "-n", "1"], { home: home.path });
+  assert.match(
+    last.stdout,
+    /GET api\.demo\.test\/two {2}400 {2}demo\/- {2}not injected \(no connection\)/,
+  );
 });

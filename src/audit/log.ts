@@ -29,6 +29,16 @@ export interface AuditEntry {
 /** Why a request went out without a credential. */
 export type NotInjected = "ambiguous" | "no_connection" | "not_approved";
 
+/**
+ * `entry` with its reason filled in when the proxy left it out but the run
+ * knows it: a request without a provider to a host the proxy reported as
+ * matched by more than one provider is `ambiguous`.
+ */
+export function withReason(entry: AuditEntry, ambiguousHosts: ReadonlySet<string>): AuditEntry {
+  if (entry.injected || entry.reason || entry.provider !== null) return entry;
+  return ambiguousHosts.has(entry.host) ? { ...entry, reason: "ambiguous" } : entry;
+}
+
 const encoder = new TextEncoder();
 
 /** How long appended lines may wait before they are written, so a busy proxy writes in batches. */

@@ -312,8 +312,8 @@ export const COMMANDS: readonly CommandSpec[] = [
       "Replace the local CA: the old one leaves every store it was in, the new one goes there",
     synopsis: "[--json]",
     description:
-      "The new CA's name constraints cover the providers known now; run it after adding a\n" +
-      "provider whose domain the CA leaves out (run and doctor say so).",
+      "The new CA's name constraints cover the providers known now. Not needed after adding a\n" +
+      "provider on a new domain (run certifies it with a second CA); it folds both into one.",
     options: {},
     positionals: { min: 0, max: 0 },
     load: () => import("./commands/cert_rotate.ts"),

@@ -12,11 +12,12 @@ export async function promptHidden(
   question: string,
   cancelled = "Cancelled; nothing was stored",
 ): Promise<string> {
-  await Deno.stderr.write(encoder.encode(question));
+  // Raw before the question shows, so a Ctrl-C typed at once is read here, not sent as SIGINT.
   Deno.stdin.setRaw(true);
   const bytes: number[] = [];
   const buffer = new Uint8Array(256);
   try {
+    await Deno.stderr.write(encoder.encode(question));
     for (;;) {
       const n = await Deno.stdin.read(buffer);
       if (n === null) break;

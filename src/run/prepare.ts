@@ -5,7 +5,7 @@
  */
 
 import { join } from "node:path";
-import { AuditLog } from "../audit/log.ts";
+import { AuditLog, withReason } from "../audit/log.ts";
 import type { CredentialSource } from "../auth/credentials.ts";
 import { ensurePrivateDir } from "../atomic_file.ts";
 import type { HomePaths } from "../home.ts";
@@ -79,6 +79,8 @@ export async function prepareRun(setup: RunSetup): Promise<PreparedRun> {
     });
     const connected = setup.credentials.connectedProviders();
     const token = newProxyToken();
+    // Hosts the proxy found more than one provider for: their log entries say so.
+    const ambiguous = new Set<string>();
     proxy = await startProxy({
       token,
       runId,
@@ -91,7 +93,8 @@ export async function prepareRun(setup: RunSetup): Promise<PreparedRun> {
       headerTimeoutMs: timeoutMs(setup.env.AUTHSOME_HEADER_TIMEOUT_MS, 30_000),
       idleTimeoutMs: timeoutMs(setup.env.AUTHSOME_IDLE_TIMEOUT_MS, 300_000),
       emit: (event) => {
-        if (event.kind === "request") audit.append(event.entry);
+        if (event.kind === "ambiguous") ambiguous.add(event.host);
+        if (event.kind === "request") audit.append(withReason(event.entry, ambiguous));
         setup.onEvent(event);
       },
     });
