@@ -239,6 +239,8 @@ Deno.test({
   const rotated = await authsome(["cert", "rotate", "--json"], { home: t.home });
   assert.equal(rotated.code, 0, rotated.stderr);
   assert.ok(JSON.parse(rotated.stdout).name_constraints.dns.includes("demo2.test"));
+  assert.equal(JSON.parse(rotated.stdout).second_ca_retired, true);
+  assert.equal(await Deno.stat(`${t.home}/ca/user-domains`).catch(() => null), null);
   const third = await t.run([curl!, "-sS", "https://api.openai.com/v1/c"]);
   assert.equal(third.code, 0, third.stderr);
   assert.doesNotMatch(third.stderr, /cert rotate|second CA/);
