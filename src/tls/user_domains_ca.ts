@@ -49,8 +49,10 @@ export async function openUserDomainsCa(
 ): Promise<LeafCache> {
   const dir = userDomainsDir(caDir);
   const existing = await loadCa(caPaths(dir));
-  const fits = existing?.permitted !== undefined &&
+  // First use: made once even when two runs start together (loadOrCreateCa creates exclusively).
+  if (!existing) return await LeafCache.open(dir, undefined, widened(undefined, needs));
+  const fits = existing.permitted !== undefined &&
     uncovered(needs, existing.permitted).length === 0;
-  if (!fits) await replaceCa(dir, { permitted: widened(existing?.permitted, needs) });
+  if (!fits) await replaceCa(dir, { permitted: widened(existing.permitted, needs) });
   return await LeafCache.open(dir);
 }
