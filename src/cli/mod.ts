@@ -56,7 +56,7 @@ function findCommand(
 }
 
 function unknownCommand(name: string): AuthsomeError {
-  const guess = closest(name, [...COMMANDS.map((c) => c.name), ...GROUPS]);
+  const guess = closest(name, [...COMMANDS.map((c) => c.name), ...GROUPS, "help"]);
   return usage(
     `Unknown command "${name}"${guess ? `; did you mean "${guess}"?` : ""}`,
     "Run: authsome help",

@@ -39,7 +39,9 @@ export async function run(ctx: Context): Promise<number> {
   const registry = await ctx.registry();
   const { records, locked } = await readOrLocked(ctx);
   // A locked vault still shows every provider, and the connections its record names reveal.
-  const lockedNames = locked ? await lockedConnections(ctx.paths.vault) : new Map();
+  const lockedNames = locked
+    ? await lockedConnections(ctx.paths.vault)
+    : new Map<string, string[]>();
   const now = Date.now();
   const byProvider = new Map<string, Connection[]>();
   for (const connection of listConnections(records)) {
@@ -60,7 +62,7 @@ export async function run(ctx: Context): Promise<number> {
       default_connection: preferred ?? null,
       connections: [
         ...connections.map((c) => connectionView(c, provider, c.name === preferred, now)),
-        ...(lockedNames.get(provider.name) ?? []).map((name: string) => ({
+        ...(lockedNames.get(provider.name) ?? []).map((name) => ({
           name,
           default: false,
           status: "locked",
