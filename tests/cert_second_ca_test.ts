@@ -64,7 +64,7 @@ Deno.test({
   assert.equal(JSON.parse(first.stdout).headers.authorization, "Bearer acme-secret-key");
   assert.match(
     first.stderr,
-    /note: "acme\.test" \(provider "acme"\) is certified by authsome's second CA, for your own domains; .*browsers and OS trust stores need: authsome cert install/,
+    /note: "acme\.test" \(provider "acme"\) is certified by authsome's second CA, for your own domains: programs started by authsome run trust it; browsers and OS trust stores need: authsome cert install/,
   );
   assert.doesNotMatch(first.stderr, /cert rotate|permitted subtree/);
   assert.equal(await Deno.readTextFile(`${home.path}/ca/ca.pem`), firstCa, "the first CA stays");

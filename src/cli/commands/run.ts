@@ -136,7 +136,7 @@ export async function run(ctx: Context): Promise<number> {
   });
   for (const name of describeUncovered(prepared.secondCovers)) {
     ctx.out.note(
-      `note: ${name} is certified by authsome's second CA, for your own domains; the programs run starts trust it, browsers and OS trust stores need: authsome cert install`,
+      `note: ${name} is certified by authsome's second CA, for your own domains: programs started by authsome run trust it; browsers and OS trust stores need: authsome cert install`,
     );
   }
   for (const name of describeUncovered(prepared.uncovered)) {
