@@ -38,6 +38,45 @@ function describeIssue(root: z.ZodType, issue: z.core.$ZodIssue): Problem[] {
       };
     });
   }
+  if (issue.code === "invalid_union") return describeUnion(root, issue);
+  if (issue.code === "invalid_value") {
+    return [{
+      path: jsonPath(issue.path),
+      message: `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`,
+    }];
+  }
+  if (issue.code === "invalid_type" && issue.message.endsWith("received undefined")) {
+    return [{ path: jsonPath(issue.path), message: `missing (expected ${issue.expected})` }];
+  }
+  return [{ path: jsonPath(issue.path), message: issue.message }];
+}
+
+/**
+ * A union's problems as the branch the value was meant for reports them: a
+ * branch that failed only on the value's shape (object, not list) is left out,
+ * and a discriminated union names its allowed values.
+ */
+function describeUnion(root: z.ZodType, issue: z.core.$ZodIssueInvalidUnion): Problem[] {
+  const at = (inner: z.core.$ZodIssue) => ({ ...inner, path: [...issue.path, ...inner.path] });
+  const noMatch = issue as { note?: string; discriminator?: string; options?: unknown[] };
+  if (noMatch.note === "No matching discriminator" && noMatch.discriminator) {
+    const options = noMatch.options ?? [];
+    return [{
+      path: jsonPath([...issue.path]),
+      message: `must be one of ${options.map((o) => JSON.stringify(o)).join(", ")}`,
+    }];
+  }
+  const wrongShape = (branch: z.core.$ZodIssue[]) =>
+    branch.length === 1 && branch[0].code === "invalid_type" && branch[0].path.length === 0;
+  const meant = issue.errors.filter((branch) => !wrongShape(branch));
+  if (meant.length === 1) return meant[0].map(at).flatMap((inner) => describeIssue(root, inner));
+  if (meant.length === 0) {
+    const expected = issue.errors.map((branch) => (branch[0] as { expected?: string }).expected)
+      .join(" or ");
+    const missing = issue.errors.every((b) => b[0].message.endsWith("received undefined"));
+    const message = missing ? `missing (expected ${expected})` : `must be ${expected}`;
+    return [{ path: jsonPath(issue.path), message }];
+  }
   return [{ path: jsonPath(issue.path), message: issue.message }];
 }
 

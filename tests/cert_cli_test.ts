@@ -202,7 +202,7 @@ Deno.test("doctor checks the CA: exists, key mode, name constraints, trust", asy
 
 Deno.test({
   name:
-    "a provider added after the CA: run still works for permitted hosts, warns, rotate fixes it",
+    "a provider added after the CA: run works, a second CA covers it, rotate folds it into a new CA",
   ignore: !curl,
 }, async () => {
   await using t = await e2e();
@@ -228,19 +228,26 @@ Deno.test({
   assert.match(JSON.parse(second.stdout).headers.authorization, /^Bearer sk-canary/);
   assert.match(
     second.stderr,
-    /warning: the local CA's name constraints leave out "demo2\.test" \(provider "demo2"\): .*Run: authsome cert rotate/,
+    /note: "demo2\.test" \(provider "demo2"\) is certified by authsome's second CA, for your own domains/,
   );
+  assert.doesNotMatch(second.stderr, /cert rotate/);
   const doctor = await authsome(["doctor"], { home: t.home });
   assert.match(
     doctor.stdout,
-    /WARN CA name constraints: leave out "demo2\.test" \(provider "demo2"\)\n {5}Run: authsome cert rotate/,
+    /WARN CA name constraints: leave out "demo2\.test" \(provider "demo2"\)\n {5}authsome run certifies them with a second CA.*authsome cert install/,
   );
   const rotated = await authsome(["cert", "rotate", "--json"], { home: t.home });
   assert.equal(rotated.code, 0, rotated.stderr);
   assert.ok(JSON.parse(rotated.stdout).name_constraints.dns.includes("demo2.test"));
+  assert.equal(JSON.parse(rotated.stdout).second_ca_retired, true);
+  assert.equal(await Deno.stat(`${t.home}/ca/user-domains`).catch(() => null), null);
   const third = await t.run([curl!, "-sS", "https://api.openai.com/v1/c"]);
   assert.equal(third.code, 0, third.stderr);
-  assert.doesNotMatch(third.stderr, /cert rotate/);
+  assert.doesNotMatch(third.stderr, /cert rotate|second CA/);
+  const again = await authsome(["cert", "rotate"], { home: t.home });
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stdout, /The old CA was in no trust store, so none needed a change\n$/);
+  assert.doesNotMatch(again.stdout, /cert install/, "no install hint for a CA installed nowhere");
 });
 
 Deno.test({

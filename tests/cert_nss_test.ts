@@ -97,3 +97,49 @@ Deno.test({
   assert.equal((key.mode ?? 0) & 0o777, 0o600);
   assert.equal((await authsome(["cert", "uninstall", "--user"], opts)).code, 0);
 });
+
+Deno.test({
+  name:
+    "cert install puts the second CA (a provider on a new domain) beside the first; rotate retires it",
+  ignore: !certutil,
+}, async () => {
+  await using home = await nssHome();
+  const opts = { home: home.path, env: { HOME: home.path } };
+  assert.equal((await authsome(["cert", "path"], opts)).code, 0);
+  await Deno.mkdir(`${home.path}/providers`);
+  await Deno.writeTextFile(
+    `${home.path}/providers/acme.json`,
+    JSON.stringify({
+      name: "acme",
+      display_name: "Acme",
+      auth_type: "api_key",
+      api_url: "api.acme.test",
+      injection: { type: "header", name: "Authorization", prefix: "Bearer " },
+      docs_url: "https://acme.example/docs",
+    }),
+  );
+  // A run makes the second CA for acme.test.
+  const ran = await authsome(["run", "--", "true"], opts);
+  assert.equal(ran.code, 0, ran.stderr);
+  const secondDer = new X509Certificate(
+    await Deno.readTextFile(`${home.path}/ca/user-domains/ca.pem`),
+  ).raw;
+  const second = `authsome-${createHash("sha256").update(secondDer).digest("hex").slice(0, 16)}`;
+  const install = await authsome(["cert", "install", "--user"], opts);
+  assert.equal(install.code, 0, install.stderr);
+  assert.equal(
+    install.stdout,
+    `installed the CA in NSS database ${home.db}\ninstalled the second CA (your domains) in NSS database ${home.db}\n`,
+  );
+  assert.doesNotMatch(install.stderr, /leave out/, "the second CA covers acme.test");
+  const listed = await run(certutil!, ["-L", "-d", `sql:${home.db}`]);
+  assert.match(listed.out, new RegExp(`${await caName(home.path)} +C,,`));
+  assert.match(listed.out, new RegExp(`${second} +C,,`));
+
+  const rotate = await authsome(["cert", "rotate"], opts);
+  assert.equal(rotate.code, 0, rotate.stderr);
+  assert.match(rotate.stdout, /it covers the second CA's domains too: that CA is retired/);
+  assert.match(rotate.stdout, new RegExp(`removed the second CA from NSS database ${home.db}`));
+  assert.notEqual((await run(certutil!, ["-L", "-d", `sql:${home.db}`, "-n", second])).code, 0);
+  assert.equal(await Deno.stat(`${home.path}/ca/user-domains`).catch(() => null), null);
+});

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { authsome, tempHome } from "./helpers/cli.ts";
+import { authsome, ROOT, tempHome } from "./helpers/cli.ts";
 
 Deno.test("authsome --help lists the commands and exits 0", async () => {
   const result = await authsome(["--help"]);
@@ -16,13 +16,14 @@ Deno.test("authsome with no command prints help and exits 2", async () => {
   assert.match(result.stdout, /Usage: authsome/);
 });
 
-Deno.test("authsome --version names the version, Deno and the target", async () => {
+Deno.test("authsome --version names the version, Deno, the target and the checkout", async () => {
   const result = await authsome(["--version"]);
   assert.equal(result.code, 0);
   assert.match(
     result.stdout,
-    /^authsome \d+\.\d+\.\d+ \(deno \d+\.\d+\.\d+, [a-z0-9_]+-[a-z0-9_-]+\)\n$/,
+    /^authsome \d+\.\d+\.\d+ \(deno \d+\.\d+\.\d+, [a-z0-9_]+-[a-z0-9_-]+\) from \/\S+\n$/,
   );
+  assert.ok(result.stdout.endsWith(` from ${ROOT.replace(/\/$/, "")}\n`), result.stdout);
 });
 
 Deno.test("COMMAND --help shows the command's usage and options", async () => {

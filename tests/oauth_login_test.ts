@@ -309,3 +309,68 @@ Deno.test("login: a usable connection is kept without --force; no client id is a
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /does not support --flow magic/);
 });
+
+Deno.test("login without a client names the app page, the callback URL to register and --flow api_key, offline", async () => {
+  await using home = await tempHome();
+  const github = await authsome(["login", "github"], { home: home.path, env: OAUTH_ENV });
+  assert.equal(github.code, 2, github.stderr);
+  assert.match(github.stderr, /^error: Provider "github" needs an OAuth client id\n/);
+  assert.match(
+    github.stderr,
+    /Register an OAuth app at https:\/\/github\.com\/settings\/developers with the callback URL http:\/\/127\.0\.0\.1:8976\/callback,\nthen: authsome login github --client-id ID/,
+  );
+  assert.match(
+    github.stderr,
+    /Or store a token made at https:\/\/github\.com\/settings\/tokens: authsome login github --flow api_key/,
+  );
+  const moved = await authsome(["login", "github", "--callback-port", "9123"], {
+    home: home.path,
+    env: OAUTH_ENV,
+  });
+  assert.match(moved.stderr, /callback URL http:\/\/127\.0\.0\.1:9123\/callback/);
+  // Google's definition has a discovery URL: offline, a lookup would fail with a network error (6).
+  const google = await authsome(["login", "google", "--flow", "pkce"], {
+    home: home.path,
+    env: OAUTH_ENV,
+  });
+  assert.equal(google.code, 2, google.stderr);
+  assert.match(
+    google.stderr,
+    /needs an OAuth client id\nRegister an OAuth app at https:\/\/console\.cloud\.google\.com\/apis\/credentials/,
+  );
+  assert.doesNotMatch(google.stderr, /discovery|--flow api_key/);
+  const bad = await authsome(["login", "github", "--callback-port", "80"], {
+    home: home.path,
+    env: OAUTH_ENV,
+  });
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--callback-port takes a port from 1024 to 65535, not "80"/);
+});
+
+Deno.test("PKCE: --callback-port fixes the loopback port the redirect comes back to", async () => {
+  await using server = startOAuthServer({ cid: { secret: SECRET } });
+  await using home = await tempHome();
+  await writeProvider(home.path, server);
+  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (probe.addr as Deno.NetAddr).port;
+  probe.close();
+  const login = spawnAuthsome(
+    [
+      "login",
+      "oauthtest",
+      "--flow",
+      "pkce",
+      "--client-id",
+      "cid",
+      "--client-secret-stdin",
+      "--callback-port",
+      String(port),
+    ],
+    { home: home.path, stdin: `${SECRET}\n` },
+  );
+  const url = new URL((await login.waitFor(AUTHORIZE_URL))[1]);
+  assert.equal(url.searchParams.get("redirect_uri"), `http://127.0.0.1:${port}/callback`);
+  assert.equal((await followAuthorization(url.toString())).status, 200);
+  const result = await login.finish();
+  assert.equal(result.code, 0, result.stderr);
+});

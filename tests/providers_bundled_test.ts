@@ -59,3 +59,21 @@ Deno.test("the providers the design names are bundled with their documented head
     );
   }
 });
+
+/** OAuth providers whose app registration page is per organisation, so no one URL fits. */
+const NO_APP_PAGE = new Set(["salesforce"]);
+
+Deno.test("every bundled OAuth provider names its app registration page and a fixed callback port", async () => {
+  const registry = await loadRegistry(`${ROOT}does-not-exist`);
+  const oauth = [...registry.providers.values()].filter((p) => p.definition.oauth);
+  assert.ok(oauth.length >= 10);
+  for (const provider of oauth) {
+    const spec = provider.definition.oauth!;
+    if (!NO_APP_PAGE.has(provider.name)) {
+      assert.ok(spec.app_registration_url, `${provider.name} names no app_registration_url`);
+    }
+    if ((spec.flows ?? ["pkce"]).includes("pkce")) {
+      assert.ok(spec.redirect_port, `${provider.name} has no fixed callback port to register`);
+    }
+  }
+});

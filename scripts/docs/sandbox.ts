@@ -1,18 +1,16 @@
 /**
  * The sandbox the documentation's runnable examples run in: a temporary
  * AUTHSOME_HOME with the user provider `demo` (API host api.demo.test) and
- * `openai` logged in with made-up keys, an `authsome` command on PATH that
- * runs main.ts with the compiled binary's permissions, and `$DEMO_FLAGS`,
+ * `openai` logged in with made-up keys, the `authsome` command that
+ * `deno task install` puts on PATH (scripts/install_checkout.ts), and `$DEMO_FLAGS`,
  * the `--connect-to` and `--upstream-ca` flags that send api.demo.test to
  * the local fake API (scripts/fake_api.ts) and trust its test CA.
  */
 
-import { shellQuote } from "../../src/cli/export_format.ts";
-import { PERMISSIONS } from "../compile.ts";
+import { installLauncher } from "../install_checkout.ts";
 import { DEMO_KEY, DEMO_PROVIDER, type Origin } from "../fake_api.ts";
 
 export { DEMO_PROVIDER };
-import { ROOT } from "./generate.ts";
 
 /** The made-up key the sandbox logs `openai` in with. */
 export const OPENAI_KEY = "sk-demo-00000000000000000000";
@@ -55,12 +53,7 @@ export async function openSandbox(origin: Pick<Origin, "caFile" | "connectTo">):
     `${dirs.home}/providers/demo.json`,
     `${JSON.stringify(DEMO_PROVIDER, null, 2)}\n`,
   );
-  const argv = [Deno.execPath(), "run", ...PERMISSIONS, "--quiet", "--config", `${ROOT}deno.json`];
-  await Deno.writeTextFile(
-    `${dirs.bin}/authsome`,
-    `#!/bin/sh\nexec ${[...argv, `${ROOT}main.ts`].map(shellQuote).join(" ")} "$@"\n`,
-    { mode: 0o755 },
-  );
+  await installLauncher(dirs.bin);
   const env: Record<string, string> = {
     PATH: `${dirs.bin}:${Deno.env.get("PATH") ?? "/usr/bin:/bin"}`,
     HOME: dirs.user,

@@ -22,6 +22,21 @@ export interface AuditEntry {
   readonly injected: boolean;
   /** A short code when the proxy answered itself, such as `authsome_upstream`. */
   readonly error?: string;
+  /** Why no credential was injected, when the proxy knows (`log` names it). */
+  readonly reason?: NotInjected;
+}
+
+/** Why a request went out without a credential. */
+export type NotInjected = "ambiguous" | "no_connection" | "not_approved";
+
+/**
+ * `entry` with its reason filled in when the proxy left it out but the run
+ * knows it: a request without a provider to a host the proxy reported as
+ * matched by more than one provider is `ambiguous`.
+ */
+export function withReason(entry: AuditEntry, ambiguousHosts: ReadonlySet<string>): AuditEntry {
+  if (entry.injected || entry.reason || entry.provider !== null) return entry;
+  return ambiguousHosts.has(entry.host) ? { ...entry, reason: "ambiguous" } : entry;
 }
 
 const encoder = new TextEncoder();

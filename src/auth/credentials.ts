@@ -13,7 +13,7 @@ import { MINUTE_MS } from "../durations.ts";
 import { AuthsomeError, isAuthsomeError } from "../errors.ts";
 import { describeRoute } from "../providers/api_url.ts";
 import type { Route } from "../providers/matcher.ts";
-import type { Provider, Registry } from "../providers/registry.ts";
+import { getProvider, type Provider, type Registry } from "../providers/registry.ts";
 import { primaryField } from "../providers/compile.ts";
 import type { Secret } from "../secret.ts";
 import {
@@ -86,9 +86,7 @@ export class CredentialSource {
   }
 
   #provider(name: string): Provider {
-    const provider = this.#registry.providers.get(name);
-    if (!provider) throw new AuthsomeError("not_found", `Unknown provider "${name}"`);
-    return provider;
+    return getProvider(this.#registry, name);
   }
 
   #connection(provider: string, name?: string): Connection {

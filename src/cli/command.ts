@@ -41,6 +41,8 @@ export interface CommandSpec {
   readonly description?: string;
   readonly options: Readonly<Record<string, OptionSpec>>;
   readonly positionals: { readonly min: number; readonly max: number };
+  /** Why `--json` does not apply, for a command whose output is not authsome's to shape. */
+  readonly jsonRefused?: string;
   /** Takes a command to run after `--`. */
   readonly passthrough?: boolean;
   /** Reports an unsafe home itself instead of being refused (doctor). */

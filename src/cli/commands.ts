@@ -14,13 +14,14 @@ export const COMMANDS: readonly CommandSpec[] = [
     synopsis:
       "PROVIDER [--connection NAME] [--key-stdin | --from-env VAR] [--field NAME=VALUE]... [--force]\n" +
       "       authsome login PROVIDER [--flow pkce|device_code|client_credentials] [--scopes A,B]\n" +
-      "         [--client-id ID] [--client-secret-stdin] [--connection NAME] [--force]",
+      "         [--client-id ID] [--client-secret-stdin] [--callback-port PORT] [--connection NAME] [--force]",
     description:
       "API keys: on a terminal the key is asked for without echo. Without one, pipe it with --key-stdin\n" +
       "or name an environment variable with --from-env. The key is checked against the provider's pattern.\n" +
       "OAuth2: PKCE in the browser (a listener on 127.0.0.1 takes the redirect; BROWSER=none prints the\n" +
       "URL only), or the device code flow where there is no display, CI or no terminal. The client id and\n" +
       "secret are stored encrypted per provider; providers that allow it register a client themselves.\n" +
+      "Without a client id, login names the page to register an OAuth app and the callback URL to give it.\n" +
       "--flow api_key (or --key-stdin, --from-env) stores a token you already have.",
     options: {
       connection: {
@@ -36,6 +37,11 @@ export const COMMANDS: readonly CommandSpec[] = [
       },
       scopes: { type: "string", value: "A,B", description: "OAuth scopes to request" },
       "client-id": { type: "string", value: "ID", description: "OAuth client id" },
+      "callback-port": {
+        type: "string",
+        value: "PORT",
+        description: "Loopback port of the PKCE callback (default: the provider's fixed port)",
+      },
       "client-secret-stdin": {
         type: "boolean",
         description: "Read the OAuth client secret from stdin",
@@ -99,8 +105,10 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: "export",
     summary: "Print credentials as variables for a tool that cannot use the proxy",
-    synopsis: "PROVIDER [--connection NAME] [--format env|shell|dotenv|json]",
-    description: 'Use in a shell with: eval "$(authsome export PROVIDER --format shell)"',
+    synopsis: "PROVIDER [--connection NAME] [--format env|shell|dotenv|json] [--json]",
+    description:
+      'In a shell: eval "$(authsome export PROVIDER)" (env and shell both print export\n' +
+      "NAME='value' lines); --format dotenv writes a .env file, json an object for scripts.",
     options: {
       connection: {
         type: "string",
@@ -111,7 +119,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       format: {
         type: "string",
         value: "FORMAT",
-        description: "env (default), shell, dotenv or json",
+        description: "env (default), shell, dotenv or json (--json: json)",
       },
     },
     positionals: { min: 1, max: 1 },
@@ -164,6 +172,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
     positionals: { min: 0, max: 0 },
     passthrough: true,
+    jsonRefused: "its output is the command's own",
     load: () => import("./commands/run.ts"),
   },
   {
@@ -276,6 +285,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       },
     },
     positionals: { min: 0, max: 0 },
+    jsonRefused: "it writes the certificate; use --format pem or der",
     load: () => import("./commands/cert_export.ts"),
   },
   {
@@ -340,8 +350,8 @@ export const COMMANDS: readonly CommandSpec[] = [
       "Replace the local CA: the old one leaves every store it was in, the new one goes there",
     synopsis: "[--json]",
     description:
-      "The new CA's name constraints cover the providers known now; run it after adding a\n" +
-      "provider whose domain the CA leaves out (run and doctor say so).",
+      "The new CA's name constraints cover the providers known now. Not needed after adding a\n" +
+      "provider on a new domain (run certifies it with a second CA); it folds both into one.",
     options: {},
     positionals: { min: 0, max: 0 },
     load: () => import("./commands/cert_rotate.ts"),

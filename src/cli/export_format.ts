@@ -1,7 +1,9 @@
 /**
- * Formats for `authsome export`: `env` (NAME=value, quoted only where the
- * shell needs it), `shell` (`export NAME='value'`), `dotenv` and `json`.
- * Pure; every shell form survives `eval` in bash and zsh byte for byte.
+ * Formats for `authsome export`: `env` and `shell` (both `export NAME='value'`,
+ * for `eval` in a shell: the original authsome's users arrive with
+ * `--format env`, and plain `NAME=value` would set variables the next program
+ * does not get), `dotenv` (a .env file) and `json`. Pure; every shell form
+ * survives `eval` in bash and zsh byte for byte.
  */
 
 /** The export formats. */
@@ -13,10 +15,6 @@ export const EXPORT_FORMATS: readonly ExportFormat[] = ["env", "shell", "dotenv"
 /** Quotes a value for POSIX shells: single quotes, with `'` written as `'\''`. */
 export function shellQuote(value: string): string {
   return `'${value.replaceAll("'", `'\\''`)}'`;
-}
-
-function shellWord(value: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(value) ? value : shellQuote(value);
 }
 
 /** Quotes a value for a .env file: double quotes, with `\`, `"`, `$` and line breaks escaped. */
@@ -35,7 +33,6 @@ export function formatExport(
 ): string {
   switch (format) {
     case "env":
-      return variables.map(([name, value]) => `${name}=${shellWord(value)}\n`).join("");
     case "shell":
       return variables.map(([name, value]) => `export ${name}=${shellQuote(value)}\n`).join("");
     case "dotenv":

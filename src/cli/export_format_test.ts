@@ -7,9 +7,9 @@ Deno.test("shellQuote() wraps in single quotes and escapes single quotes", () =>
   assert.equal(shellQuote(""), "''");
 });
 
-Deno.test("formatExport() quotes env values only where the shell needs it", () => {
+Deno.test("formatExport() exports env and shell variables, single-quoted", () => {
   const vars: [string, string][] = [["A", "sk-abc_123"], ["B", "a b$c"]];
-  assert.equal(formatExport(vars, "env"), "A=sk-abc_123\nB='a b$c'\n");
+  assert.equal(formatExport(vars, "env"), "export A='sk-abc_123'\nexport B='a b$c'\n");
   assert.equal(formatExport(vars, "shell"), "export A='sk-abc_123'\nexport B='a b$c'\n");
   assert.equal(formatExport(vars, "json"), '{\n  "A": "sk-abc_123",\n  "B": "a b$c"\n}\n');
 });

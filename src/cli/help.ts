@@ -53,6 +53,20 @@ export function programHelp(specs: readonly CommandSpec[]): string {
     "Exit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 authentication, 5 vault, 6 network;",
     "run exits with the command's own code, or 128+N when it died of signal N.",
     "",
-    "Run 'authsome COMMAND --help' for a command's options.",
+    "Run 'authsome help COMMAND' or 'authsome COMMAND --help' for a command's options.",
+  ].join("\n");
+}
+
+/** The help of a command group (`cert`, `vault`, `providers`): its subcommands. */
+export function groupHelp(group: string, specs: readonly CommandSpec[]): string {
+  const members = specs.filter((s) => s.name.startsWith(`${group} `));
+  const width = Math.max(...members.map((s) => s.name.length));
+  return [
+    `Usage: authsome ${group} SUBCOMMAND [ARGS...]`,
+    "",
+    "Subcommands:",
+    ...members.map((s) => `  ${s.name.padEnd(width)}  ${s.summary}`),
+    "",
+    `Run 'authsome ${group} SUBCOMMAND --help' for a subcommand's options.`,
   ].join("\n");
 }

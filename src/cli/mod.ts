@@ -4,6 +4,7 @@
  * place, with the command modules, that prints.
  */
 
+import { fileURLToPath } from "node:url";
 import config from "../../deno.json" with { type: "json" };
 import { AuthsomeError, isAuthsomeError } from "../errors.ts";
 import { homePaths } from "../home.ts";
@@ -15,12 +16,24 @@ import { parseCommandArgs, usage } from "./args.ts";
 import type { Context } from "./command.ts";
 import { COMMANDS } from "./commands.ts";
 import { EXIT, exitCodeFor } from "./exit_codes.ts";
-import { commandHelp, programHelp, usageLine } from "./help.ts";
+import { commandHelp, groupHelp, programHelp, usageLine } from "./help.ts";
 import { type Output, processOutput, wantsColor } from "./output.ts";
 
-/** The version line printed by `--version`. */
+/**
+ * Where this authsome runs from: the binary, when compiled (`deno compile`
+ * serves the code from a virtual `deno-compile-*` folder), else the checkout.
+ */
+function runsFrom(): string {
+  const here = import.meta.url;
+  return here.includes("/deno-compile-")
+    ? Deno.execPath()
+    : fileURLToPath(new URL("../..", here)).replace(/\/$/, "");
+}
+
+/** The version line printed by `--version`, with where this authsome runs from. */
 export function versionLine(): string {
-  return `authsome ${config.version} (deno ${Deno.version.deno}, ${Deno.build.target})`;
+  const runtime = `deno ${Deno.version.deno}, ${Deno.build.target}`;
+  return `authsome ${config.version} (${runtime}) from ${runsFrom()}`;
 }
 
 const GROUPS = new Set(
@@ -41,6 +54,23 @@ function findCommand(
     before: argv.slice(0, index),
     after: argv.slice(index + (twoWords ? 2 : 1)),
   };
+}
+
+function unknownCommand(name: string): AuthsomeError {
+  const guess = closest(name, [...COMMANDS.map((c) => c.name), ...GROUPS, "help"]);
+  return usage(
+    `Unknown command "${name}"${guess ? `; did you mean "${guess}"?` : ""}`,
+    "Run: authsome help",
+  );
+}
+
+/** `authsome help [COMMAND]`: the program's, a group's or a command's help. */
+function helpFor(name: string): string {
+  if (name === "") return programHelp(COMMANDS);
+  if (GROUPS.has(name)) return groupHelp(name, COMMANDS);
+  const spec = COMMANDS.find((c) => c.name === name);
+  if (!spec) throw unknownCommand(name);
+  return commandHelp(spec);
 }
 
 function reportBroken(out: Output, registry: Registry): Registry {
@@ -69,17 +99,22 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   const spec = COMMANDS.find((c) => c.name === found.name);
   try {
     if (!spec) {
+      if (found.name === "help") {
+        const words = parseCommandArgs([...found.before, ...found.after], {}).positionals;
+        return out.line(helpFor(words.join(" "))), EXIT.ok;
+      }
+      if (found.name !== undefined && GROUPS.has(found.name)) {
+        const globals = parseCommandArgs([...found.before, ...found.after], {});
+        if (globals.values.help) return out.line(helpFor(found.name)), EXIT.ok;
+        throw usage(`Missing subcommand for "${found.name}"`, helpFor(found.name));
+      }
       const globals = parseCommandArgs(found.before, {});
-      if (found.name === undefined || GROUPS.has(found.name)) {
+      if (found.name === undefined) {
         if (globals.values.version) return out.line(versionLine()), EXIT.ok;
         out.line(programHelp(COMMANDS));
         return globals.values.help ? EXIT.ok : EXIT.usage;
       }
-      const guess = closest(found.name, [...COMMANDS.map((c) => c.name), ...GROUPS]);
-      throw usage(
-        `Unknown command "${found.name}"${guess ? `; did you mean "${guess}"?` : ""}`,
-        "Run: authsome --help",
-      );
+      throw unknownCommand(found.name);
     }
     const args = parseCommandArgs(
       [...found.before, ...found.after],
@@ -87,6 +122,9 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       spec.passthrough,
     );
     if (args.values.help) return out.line(commandHelp(spec)), EXIT.ok;
+    if (args.values.json && spec.jsonRefused) {
+      throw usage(`--json does not apply to ${spec.name}: ${spec.jsonRefused}`, usageLine(spec));
+    }
     const { min, max } = spec.positionals;
     if (args.positionals.length < min || args.positionals.length > max) {
       const what = args.positionals.length < min

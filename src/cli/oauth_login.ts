@@ -103,6 +103,19 @@ function events(out: Output, title: string, surroundings: Surroundings): LoginEv
   };
 }
 
+/** `--callback-port PORT`: a port a user may listen on and register (1024-65535). */
+function portFlag(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port < 1024 || port > 65535) {
+    throw new AuthsomeError(
+      "usage",
+      `--callback-port takes a port from 1024 to 65535, not "${raw}"`,
+    );
+  }
+  return port;
+}
+
 async function signIn(
   ctx: Context,
   provider: Provider,
@@ -123,6 +136,7 @@ async function signIn(
     ? values.scopes.split(/[\s,]+/).filter((s) => s !== "")
     : spec.scopes;
   const clock = loginClock(ctx.env);
+  const callbackPort = portFlag(values["callback-port"] as string | undefined);
   const abort = new AbortController();
   const cancel = () => abort.abort();
   Deno.addSignalListener("SIGINT", cancel);
@@ -138,6 +152,7 @@ async function signIn(
       clock,
       signal: abort.signal,
       timeoutMs: BROWSER_TIMEOUT_SECONDS * clock.secondMs,
+      callbackPort,
     }, events(ctx.out, def.display_name, surroundings));
   } finally {
     Deno.removeSignalListener("SIGINT", cancel);

@@ -12,6 +12,7 @@ import type { Context } from "./command.ts";
 import { promptHidden } from "./prompt.ts";
 
 let asked: Promise<string> | undefined;
+const CANCELLED = "Cancelled at the vault passphrase prompt";
 
 /** The key context for `ctx`; prompts for a passphrase only when stdin is a terminal. */
 export function keyContext(ctx: Context): KeyContext {
@@ -19,9 +20,13 @@ export function keyContext(ctx: Context): KeyContext {
     env: ctx.env,
     paths: ctx.paths,
     keyring: platformKeyring(ctx.env),
-    // Asked once per process: a token refresh during `run` re-reads the vault without asking again.
+    // Asked once per process: a token refresh during `run` re-reads the vault without asking
+    // again. A retry, after a wrong one, asks anew and keeps the new answer.
     askPassphrase: Deno.stdin.isTerminal()
-      ? () => (asked ??= promptHidden("Vault passphrase: "))
+      ? (retry?: boolean) => {
+        if (retry) asked = promptHidden("Wrong passphrase; try again: ", CANCELLED);
+        return asked ??= promptHidden("Vault passphrase: ", CANCELLED);
+      }
       : undefined,
   };
 }

@@ -6,7 +6,7 @@
  * the load: it could send credentials elsewhere.
  */
 
-import { basename, join } from "node:path";
+import { join } from "node:path";
 import { AuthsomeError } from "../errors.ts";
 import { assertPrivatePath } from "../private_path.ts";
 import { closest } from "../suggest.ts";
@@ -73,7 +73,7 @@ async function readUserFiles(dir: string): Promise<UserFile[]> {
 
 /** Checks every file with the schema; loads zod, so only on a cache miss. */
 async function checkFiles(user: readonly UserFile[]): Promise<CheckedFiles> {
-  const { checkProvider, checkProviderText } = await import("./validate.ts");
+  const { checkProvider, checkProviderFile } = await import("./validate.ts");
   const providers: CachedProvider[] = BUNDLED_PROVIDERS.map((raw) => {
     const result = checkProvider(raw);
     if (!result.ok) {
@@ -87,16 +87,9 @@ async function checkFiles(user: readonly UserFile[]): Promise<CheckedFiles> {
   });
   const broken: FileProblems[] = [];
   for (const { path, text } of user) {
-    const result = checkProviderText(text);
+    const result = checkProviderFile(path, text);
     if (!result.ok) {
       broken.push({ file: path, problems: result.problems });
-      continue;
-    }
-    const expected = basename(path, ".json");
-    if (result.provider.definition.name !== expected) {
-      const message =
-        `name "${result.provider.definition.name}" differs from the file name; rename one to match`;
-      broken.push({ file: path, problems: [{ path: "name", message }] });
       continue;
     }
     providers.push({ definition: result.provider.definition, source: { kind: "user", path } });

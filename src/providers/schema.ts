@@ -100,6 +100,10 @@ export const oauthSchema = z.strictObject({
   flows: z.array(z.enum(["pkce", "device_code", "client_credentials"])).min(1).optional(),
   client_id: z.string().optional(),
   redirect_port: z.number().int().min(1024).max(65535).optional(),
+  /** The page where a user registers an OAuth app (a client id) with the provider. */
+  app_registration_url: endpoint.optional(),
+  /** The page where a user makes a token the API takes as it is (`login --flow api_key`). */
+  personal_token_url: endpoint.optional(),
   dynamic_registration: z.boolean().default(false),
 });
 

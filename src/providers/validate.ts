@@ -4,6 +4,7 @@
  * the closest known one. Pure.
  */
 
+import { basename } from "node:path";
 import { type Problem, schemaProblems } from "../schema_problems.ts";
 import { closest } from "../suggest.ts";
 import type { RouteSpec } from "./api_url.ts";
@@ -36,8 +37,37 @@ export function checkProviderText(text: string): CheckResult {
   return checkProvider(raw);
 }
 
+/**
+ * Checks a user's provider file at `path` with every rule the loader applies:
+ * the definition's, and a `name` equal to the file name.
+ */
+export function checkProviderFile(path: string, text: string): CheckResult {
+  const result = checkProviderText(text);
+  if (!result.ok) return result;
+  const expected = basename(path).replace(/\.json$/, "");
+  const { name } = result.provider.definition;
+  if (name === expected) return result;
+  const message = `"${name}" differs from the file name "${
+    basename(path)
+  }": the loader skips it; rename one to match`;
+  return { ok: false, problems: [{ path: "name", message }] };
+}
+
+/** Whether `raw` is what `authsome inspect NAME --json` prints rather than a provider file. */
+function isInspectOutput(raw: unknown): boolean {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return false;
+  const keys = Object.keys(raw);
+  return keys.includes("definition") && keys.includes("connections") &&
+    !keys.includes("auth_type");
+}
+
 /** Checks one provider definition. */
 export function checkProvider(raw: unknown): CheckResult {
+  if (isInspectOutput(raw)) {
+    const message = 'this is the output of "authsome inspect NAME --json", not a provider file: ' +
+      'take its "definition" (python3 -c \'import json,sys; print(json.dumps(json.load(sys.stdin)["definition"], indent=2))\' < FILE)';
+    return { ok: false, problems: [{ path: "", message }] };
+  }
   const parsed = providerFileSchema.safeParse(raw);
   const problems: Problem[] = [];
   const routes = compileRoutes(raw as Partial<ProviderFile>, problems);

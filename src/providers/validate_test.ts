@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { jsonPath, type Problem } from "../schema_problems.ts";
-import { checkProvider } from "./validate.ts";
+import { checkProvider, checkProviderFile } from "./validate.ts";
 
 const base = {
   name: "acme",
@@ -105,12 +105,26 @@ Deno.test("checkProvider() names unknown fields and the closest known one", () =
 Deno.test("checkProvider() rejects bad values with their JSON path", () => {
   const cases: [Record<string, unknown>, RegExp][] = [
     [{ ...base, name: "Bad Name" }, /^name: /],
-    [{ ...base, auth_type: "password" }, /^auth_type: /],
+
     [{ ...base, api_url: "http://api.acme.com" }, /^api_url: .*https/],
     [{ ...base, api_url: ["api.acme.com", "regex:.*acme.*"] }, /^api_url\[1\]: .*look-alike/],
     [{ ...base, host_url: "api.acme.com" }, /^host_url: use "api_url" or its alias/],
     [{ ...base, api_url: undefined }, /missing "api_url"/],
-    [{ ...base, injection: { type: "cookie", name: "x" } }, /^injection/],
+    [
+      { ...base, injection: { type: "cookie", name: "x" } },
+      /^injection\.type: must be one of "header", "basic", "query"$/,
+    ],
+    [
+      { ...base, injection: { name: "x" } },
+      /^injection\.type: must be one of "header", "basic", "query"$/,
+    ],
+    [
+      { ...base, injection: [{ type: "header", name: "X" }, { type: "bearer" }] },
+      /^injection\[1\]\.type: must be one of "header", "basic", "query"$/,
+    ],
+    [{ ...base, injection: { type: "header" } }, /^injection\.name: missing \(expected string\)$/],
+    [{ ...base, injection: "header" }, /^injection: must be object or array$/],
+    [{ ...base, auth_type: "password" }, /^auth_type: must be one of "api_key", "oauth2"$/],
     [{ ...base, injection: { type: "header", name: "Bad Header" } }, /^injection\.name: /],
     [
       { ...base, injection: { type: "header", name: "X", field: "secret_key" } },
@@ -140,4 +154,27 @@ Deno.test("checkProvider() reports every problem, not just the first", () => {
 Deno.test("jsonPath() writes keys and indexes", () => {
   assert.equal(jsonPath(["a", 2, "b"]), "a[2].b");
   assert.equal(jsonPath([]), "");
+});
+
+Deno.test("checkProvider() refuses inspect --json output with a pointer to its definition", () => {
+  const result = checkProvider({
+    name: "acme",
+    source: "bundled",
+    definition: base,
+    connections: [],
+  });
+  assert.equal(result.ok, false);
+  assert.match(
+    result.ok ? "" : result.problems.map((p) => p.message).join("\n"),
+    /^this is the output of "authsome inspect NAME --json", not a provider file: take its "definition"/,
+  );
+});
+
+Deno.test("checkProviderFile() applies the loader's file-name rule", () => {
+  const text = JSON.stringify(base);
+  assert.equal(checkProviderFile(`/x/${base.name}.json`, text).ok, true);
+  const other = checkProviderFile("/x/other-name.json", text);
+  assert.deepEqual(other.ok ? [] : other.problems.map((p) => `${p.path}: ${p.message}`), [
+    `name: "${base.name}" differs from the file name "other-name.json": the loader skips it; rename one to match`,
+  ]);
 });

@@ -5,7 +5,7 @@
  */
 
 import { join } from "node:path";
-import { AuditLog } from "../audit/log.ts";
+import { AuditLog, withReason } from "../audit/log.ts";
 import type { CredentialSource } from "../auth/credentials.ts";
 import { ensurePrivateDir } from "../atomic_file.ts";
 import type { HomePaths } from "../home.ts";
@@ -40,8 +40,10 @@ export interface PreparedRun extends AsyncDisposable {
   readonly proxy: RunningProxy;
   readonly changes: readonly EnvChange[];
   readonly childEnv: Record<string, string>;
-  /** Providers' names the CA's name constraints leave out: `authsome cert rotate` adds them. */
+  /** Providers' names neither CA may certify: `authsome cert rotate` adds them. */
   readonly uncovered: readonly NameNeed[];
+  /** Providers' names the first CA leaves out, certified by the second (user-domains) CA. */
+  readonly secondCovers: readonly NameNeed[];
 }
 
 /** A timeout from the environment (whole milliseconds, at least 1), or the default. */
@@ -54,7 +56,8 @@ function timeoutMs(value: string | undefined, fallback: number): number {
 export async function prepareRun(setup: RunSetup): Promise<PreparedRun> {
   const runId = randomHex(6);
   await ensurePrivateDir(setup.paths.root);
-  const { leaves, uncovered } = await openLeafCache(setup.paths.ca, setup.registry.routes);
+  const opened = await openLeafCache(setup.paths.ca, setup.registry.routes);
+  const { leaves, second } = opened;
   const runDir = join(setup.paths.runs, runId);
   const pythonDir = join(runDir, "python");
   await ensurePrivateDir(pythonDir);
@@ -67,7 +70,11 @@ export async function prepareRun(setup: RunSetup): Promise<PreparedRun> {
   };
   try {
     const bundlePath = join(runDir, "ca-bundle.pem");
-    await writeCaBundle(bundlePath, leaves.ca.certPem, await systemRoots({ env: setup.env }));
+    // Both CAs when there are two: the child's clients trust the second as they trust the first.
+    const caPem = [leaves.ca.certPem, ...(second ? [second.ca.certPem] : [])].join("\n");
+    await writeCaBundle(bundlePath, caPem, await systemRoots({ env: setup.env }));
+    const caPath = second ? join(runDir, "ca.pem") : leaves.ca.paths.cert;
+    if (second) await Deno.writeTextFile(caPath, caPem, { mode: 0o600 });
     await Deno.writeTextFile(join(pythonDir, "sitecustomize.py"), sitecustomizeSource(bundlePath), {
       mode: 0o600,
     });
@@ -79,19 +86,22 @@ export async function prepareRun(setup: RunSetup): Promise<PreparedRun> {
     await Deno.writeTextFile(wgetrc, wgetrcSource(ownWgetrc, bundlePath), { mode: 0o600 });
     const connected = setup.credentials.connectedProviders();
     const token = newProxyToken();
+    // Hosts the proxy found more than one provider for: their log entries say so.
+    const ambiguous = new Set<string>();
     proxy = await startProxy({
       token,
       runId,
       routes: setup.registry.routes.filter((route) => connected.has(route.provider)),
       credentials: setup.credentials,
-      leaf: (host) => leaves.get(host),
+      leaf: opened.leaf,
       caPage: (method, path) => caPageResponse(method, path, leaves.ca),
       upstream: setup.upstream,
       denyUnmatched: setup.denyUnmatched,
       headerTimeoutMs: timeoutMs(setup.env.AUTHSOME_HEADER_TIMEOUT_MS, 30_000),
       idleTimeoutMs: timeoutMs(setup.env.AUTHSOME_IDLE_TIMEOUT_MS, 300_000),
       emit: (event) => {
-        if (event.kind === "request") audit.append(event.entry);
+        if (event.kind === "ambiguous") ambiguous.add(event.host);
+        if (event.kind === "request") audit.append(withReason(event.entry, ambiguous));
         setup.onEvent(event);
       },
     });
@@ -101,7 +111,7 @@ export async function prepareRun(setup: RunSetup): Promise<PreparedRun> {
     const changes = childEnvChanges({
       parent: setup.env,
       proxyUrl: proxyUrl(token, proxy.port),
-      caPath: leaves.ca.paths.cert,
+      caPath,
       bundlePath,
       pythonDir,
       nodePreload,
@@ -114,7 +124,8 @@ export async function prepareRun(setup: RunSetup): Promise<PreparedRun> {
       proxy,
       changes,
       childEnv: applyEnvChanges(setup.env, changes),
-      uncovered,
+      uncovered: opened.uncovered,
+      secondCovers: opened.secondCovers,
       [Symbol.asyncDispose]: cleanup,
     };
   } catch (error) {

@@ -2,11 +2,12 @@
  * The CA as `run`, `doctor` and `cert` open it: created on first use with
  * name constraints covering the providers' domains, and checked against the
  * providers known now, since a provider added after the CA was made may live
- * under a domain the CA cannot certify (`authsome cert rotate` fixes that).
+ * under a domain the CA cannot certify: `run` then certifies it with a second
+ * CA kept beside the first (`authsome cert rotate` folds it into a new first CA).
  */
 
 import { type Ca, caPaths, loadCa, loadOrCreateCa } from "./ca.ts";
-import { LeafCache } from "./leaf_cache.ts";
+import { LeafCache, type LeafPair } from "./leaf_cache.ts";
 import { isIPv4 } from "node:net";
 import {
   constraintsFrom,
@@ -16,6 +17,7 @@ import {
   uncovered,
 } from "./name_constraints.ts";
 import { providerNames, type RouteHost } from "./provider_names.ts";
+import { openUserDomainsCa } from "./user_domains_ca.ts";
 
 /** A CA and the providers' names it does not permit. */
 export interface CheckedCa {
@@ -66,18 +68,52 @@ export async function findCa(
   return check(ca, (await constraintsFor(routes)).needs);
 }
 
-/** Opens the leaf cache of `caDir` with a CA made for `routes`, and what that CA does not cover. */
+/** The leaves of a run: the first CA's, and the second CA's for what the first leaves out. */
+export interface RunLeaves {
+  /** The first CA's leaf cache. */
+  readonly leaves: LeafCache;
+  /** The second CA's, when the first CA's constraints leave out some provider's names. */
+  readonly second?: LeafCache;
+  /** The names the second CA certifies because the first cannot. */
+  readonly secondCovers: readonly NameNeed[];
+  /** Names neither CA may certify. */
+  readonly uncovered: readonly NameNeed[];
+  /** The leaf for `host`, from the CA that may certify it. */
+  leaf(host: string): Promise<LeafPair>;
+}
+
+function hostNeed(host: string): Omit<NameNeed, "provider"> {
+  const name = host.replace(/^\[|\]$/g, "");
+  return { kind: isIPv4(name) ? "ip" : "dns", name: name.toLowerCase() };
+}
+
+/**
+ * Opens the leaf caches of `caDir` for `routes`: the first CA's (made for
+ * them on first use) and, when its constraints leave some out, the second
+ * CA's, made to cover them (src/tls/user_domains_ca.ts).
+ */
 export async function openLeafCache(
   caDir: string,
   routes: readonly RouteHost[],
-): Promise<{ leaves: LeafCache; uncovered: readonly NameNeed[] }> {
+): Promise<RunLeaves> {
   const existing = await loadCa(caPaths(caDir));
-  if (existing && plainlyCovered(existing, routes)) {
-    return { leaves: await LeafCache.open(caDir), uncovered: [] };
-  }
-  const { needs, permitted } = await constraintsFor(routes);
+  const plain = existing !== undefined && plainlyCovered(existing, routes);
+  const { needs, permitted } = plain
+    ? { needs: [], permitted: undefined }
+    : await constraintsFor(routes);
   const leaves = await LeafCache.open(caDir, undefined, permitted);
-  return { leaves, uncovered: check(leaves.ca, needs).uncovered };
+  const left = check(leaves.ca, needs).uncovered;
+  const first = (host: string) => leaves.get(host);
+  if (left.length === 0) return { leaves, secondCovers: [], uncovered: [], leaf: first };
+  const second = await openUserDomainsCa(caDir, left);
+  const firstPermits = leaves.ca.permitted!;
+  return {
+    leaves,
+    second,
+    secondCovers: left.filter((need) => permits(second.ca.permitted!, need)),
+    uncovered: uncovered(left, second.ca.permitted!),
+    leaf: (host) => permits(firstPermits, hostNeed(host)) ? first(host) : second.get(host),
+  };
 }
 
 /** Groups uncovered needs by name: `name → providers`, for one message per domain. */

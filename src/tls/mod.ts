@@ -28,7 +28,9 @@ export {
   findCa,
   openCa,
   openLeafCache,
+  type RunLeaves,
 } from "./constrained_ca.ts";
+export { loadUserDomainsCa, openUserDomainsCa, userDomainsDir } from "./user_domains_ca.ts";
 export {
   constraintsFrom,
   type NameConstraints,

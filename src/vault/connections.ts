@@ -7,6 +7,7 @@
 import { AuthsomeError } from "../errors.ts";
 import type { Injection } from "../providers/schema.ts";
 import { Secret } from "../secret.ts";
+import { closest } from "../suggest.ts";
 import type { Records } from "./store.ts";
 
 /** The connection name used when none is given. */
@@ -153,12 +154,12 @@ export function getConnection(records: Records, provider: string, name?: string)
   const wanted = name ?? defaultConnection(records, provider) ?? DEFAULT_CONNECTION;
   const stored = records.get(recordName(provider, wanted)) as StoredConnection | undefined;
   if (stored) return fromStored(stored);
-  const others = listConnections(records).filter((c) => c.provider === provider).map((c) =>
-    `"${c.name}"`
-  );
+  const names = listConnections(records).filter((c) => c.provider === provider).map((c) => c.name);
+  const others = names.map((other) => `"${other}"`);
+  const guess = closest(wanted, names);
   throw new AuthsomeError("not_found", `No connection "${wanted}" for provider "${provider}"`, {
     hint: others.length > 0
-      ? `Its connections: ${others.join(", ")}`
+      ? `${guess ? `Did you mean "${guess}"? ` : ""}Its connections: ${others.join(", ")}`
       : `Log in first: authsome login ${provider}${name ? ` --connection ${name}` : ""}`,
   });
 }

@@ -17,8 +17,8 @@ export interface KeyContext {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly paths: HomePaths;
   readonly keyring?: Keyring;
-  /** Asks for a passphrase on a terminal; absent without one. */
-  readonly askPassphrase?: () => Promise<string>;
+  /** Asks for a passphrase on a terminal (`retry` after a wrong one); absent without one. */
+  readonly askPassphrase?: (retry?: boolean) => Promise<string>;
 }
 
 /** A usable key and how to record it in the vault header. */
@@ -26,6 +26,14 @@ export interface ResolvedKey {
   readonly kind: KeySourceKind;
   readonly key: CryptoKey;
   readonly kdf?: KdfParams;
+}
+
+/** How many times a passphrase typed at the prompt may be wrong before authsome gives up. */
+export const PROMPT_TRIES = 3;
+
+/** Whether an existing vault's passphrase comes from the prompt rather than AUTHSOME_PASSPHRASE. */
+export function promptsForPassphrase(ctx: KeyContext): boolean {
+  return !ctx.env.AUTHSOME_PASSPHRASE && ctx.askPassphrase !== undefined;
 }
 
 /** scrypt cost for new vaults: N = 2^17, r = 8, p = 1 (OWASP's recommendation), about 0.5 s here. */

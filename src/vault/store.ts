@@ -20,7 +20,14 @@ import {
   type SealedRecord,
   type VaultFile,
 } from "./format.ts";
-import { type KeyContext, keysForExisting, newKey, promotePending } from "./key_sources.ts";
+import {
+  type KeyContext,
+  keysForExisting,
+  newKey,
+  promotePending,
+  PROMPT_TRIES,
+  promptsForPassphrase,
+} from "./key_sources.ts";
 import { acquireLock } from "./lock.ts";
 
 /** Decrypted records by name. */
@@ -103,10 +110,21 @@ async function openVault(ctx: KeyContext): Promise<Opened> {
   const text = await readFileText(path);
   if (text === undefined) return { records: new Map() };
   const file = parseVaultFile(text, path);
-  const keys = await keysForExisting(file.key_source, file.kdf, ctx);
-  for (const [i, key] of keys.entries()) {
-    const records = await openWith(key, file, path);
-    if (records) return { file, key, records, pending: i > 0 };
+  const prompted = file.key_source === "passphrase" && promptsForPassphrase(ctx);
+  for (let attempt = 1; attempt <= (prompted ? PROMPT_TRIES : 1); attempt++) {
+    const asking = attempt === 1 ? ctx : { ...ctx, askPassphrase: () => ctx.askPassphrase!(true) };
+    const keys = await keysForExisting(file.key_source, file.kdf, asking);
+    for (const [i, key] of keys.entries()) {
+      const records = await openWith(key, file, path);
+      if (records) return { file, key, records, pending: i > 0 };
+    }
+  }
+  if (prompted) {
+    throw new AuthsomeError(
+      "vault",
+      `Wrong passphrase for the vault "${path}": ${PROMPT_TRIES} tries at the prompt`,
+      { hint: "Type the passphrase the vault was created (or last rekeyed) with" },
+    );
   }
   throw new AuthsomeError(
     "vault",

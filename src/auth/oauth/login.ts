@@ -21,6 +21,7 @@ import { type Endpoints, required, specEndpoints } from "./endpoints.ts";
 import type { OAuthFlow } from "./flow.ts";
 import type { HttpOptions } from "./http.ts";
 import { listenLoopback, type Loopback } from "./loopback.ts";
+import { cannotGetClient, noClientError } from "./no_client.ts";
 import { authorizationUrl, challengeS256, newState, newVerifier } from "./pkce.ts";
 import {
   clientCredentialsGrant,
@@ -61,6 +62,8 @@ export interface LoginRequest {
   readonly signal?: AbortSignal;
   /** How long to wait for the browser (PKCE). */
   readonly timeoutMs: number;
+  /** The loopback port for the PKCE callback, instead of the definition's `redirect_port`. */
+  readonly callbackPort?: number;
 }
 
 /** The tokens, and the client to keep for refresh and logout (undefined: nothing to store). */
@@ -82,21 +85,17 @@ const GRANTS: Readonly<Record<OAuthFlow, readonly string[]>> = {
   client_credentials: ["client_credentials"],
 };
 
-function noClient(provider: string): AuthsomeError {
-  return new AuthsomeError("usage", `Provider "${provider}" needs an OAuth client id`, {
-    hint:
-      `Register an OAuth app with the provider, then: authsome login ${provider} --client-id ID [--client-secret-stdin]`,
-  });
-}
-
 /** Runs the login and returns the tokens; throws `auth`, `network`, `usage` or `cancelled`. */
 export async function loginOAuth(req: LoginRequest, events: LoginEvents): Promise<LoginResult> {
   const http = { ...req.http, signal: req.signal };
   let client = chooseClient(req.flags, req.stored, req.spec, req.provider);
+  if (!client && cannotGetClient(req.spec, req.provider, req.flow)) {
+    throw noClientError(req.spec, req.provider, req.callbackPort);
+  }
   const needed: Needed = client ? NEEDS[req.flow] : [...NEEDS[req.flow], "registration"];
   const endpoints = await resolveEndpoints(req.spec, req.provider, needed, http, client?.endpoints);
   const registration = endpoints.registration;
-  if (!client && !registration) throw noClient(req.provider);
+  if (!client && !registration) throw noClientError(req.spec, req.provider, req.callbackPort);
   const scope = req.scopes.length > 0 ? req.scopes.join(req.spec.scope_separator) : undefined;
   const register = async (redirectUris: string[]): Promise<OAuthClient> => {
     const metadata = registrationRequest(redirectUris, GRANTS[req.flow], scope);
@@ -140,13 +139,14 @@ function listen(
   const registeredPort = client?.redirectUris
     ?.map((uri) => Number(new URL(uri).port))
     .find((port) => port > 0);
-  const port = req.spec.redirect_port ?? registeredPort;
+  const fixed = req.callbackPort ?? req.spec.redirect_port;
+  const port = fixed ?? registeredPort;
   const options = { state, title: req.title, onRefused: events.refused };
   try {
     return listenLoopback({ ...options, port });
   } catch (error) {
     // A registered client's port is taken: listen anywhere and register again.
-    if (!isAuthsomeError(error, "conflict") || req.spec.redirect_port || !canRegister) throw error;
+    if (!isAuthsomeError(error, "conflict") || fixed || !canRegister) throw error;
     return listenLoopback(options);
   }
 }

@@ -86,7 +86,8 @@ export async function caChecks(ctx: Context): Promise<Check[]> {
       ok: true,
       warn: true,
       detail: `leave out ${describeUncovered(uncovered).join(", ")}`,
-      hint: "Run: authsome cert rotate",
+      hint: "authsome run certifies them with a second CA for your own domains; for browsers and " +
+        "OS trust stores run: authsome cert install (or authsome cert rotate, for one CA)",
     });
   } else {
     checks.push({

@@ -3,6 +3,7 @@
 import { AuthsomeError } from "../../errors.ts";
 import { closest } from "../../suggest.ts";
 import { type CheckedCa, describeUncovered, findCa, openCa } from "../../tls/constrained_ca.ts";
+import { type NameConstraints, permits } from "../../tls/name_constraints.ts";
 import {
   type Executor,
   machineFacts,
@@ -55,9 +56,12 @@ export async function findProvidersCa(ctx: Context): Promise<CheckedCa | undefin
   return await findCa(ctx.paths.ca, (await ctx.registry()).routes);
 }
 
-/** Warns about providers whose domains the CA cannot certify. */
-export function warnUncovered(ctx: Context, checked: CheckedCa): void {
-  for (const name of describeUncovered(checked.uncovered)) {
+/** Warns about providers whose domains the CA cannot certify (and the second CA does not either). */
+export function warnUncovered(ctx: Context, checked: CheckedCa, second?: NameConstraints): void {
+  const left = second
+    ? checked.uncovered.filter((need) => !permits(second, need))
+    : checked.uncovered;
+  for (const name of describeUncovered(left)) {
     ctx.out.warn(
       `the local CA's name constraints leave out ${name}. Run: authsome cert rotate`,
     );

@@ -2,6 +2,7 @@
 
 import { planTrust, PLATFORMS, platformStores } from "../../tls/trust/mod.ts";
 import { applyTrust, caRef, type Platform, selectStores } from "../../tls/trust/mod.ts";
+import { loadUserDomainsCa } from "../../tls/user_domains_ca.ts";
 import { usage } from "../args.ts";
 import type { Context } from "../command.ts";
 import { EXIT } from "../exit_codes.ts";
@@ -69,13 +70,25 @@ export async function trustCommand(ctx: Context, action: "install" | "uninstall"
   const machine = thisMachine(ctx);
   const stores = selectStores(machine.stores, filter);
   if (stores.length === 0) throw noStores(filter);
-  if (action === "install" && !ctx.flags.json) warnUncovered(ctx, checked);
+  // The second CA, for the user's own domains (src/tls/user_domains_ca.ts), goes where the first goes.
+  const second = await loadUserDomainsCa(ctx.paths.ca);
+  if (action === "install" && !ctx.flags.json) warnUncovered(ctx, checked, second?.permitted);
   if (dryRun) {
     const plans = await planTrust(action, ref, stores, machine.exec);
+    if (second) {
+      plans.push(
+        ...await planTrust(action, caRef(second.cert, second.paths.cert), stores, machine.exec),
+      );
+    }
     if (ctx.flags.json) {
       ctx.out.json({ action, dry_run: true, plans: plansJson(plans, machine.exec.elevated) });
     } else printPlans(ctx, plans, machine.exec.elevated);
     return EXIT.ok;
   }
-  return reportOutcomes(ctx, action, await applyTrust(action, ca, stores, machine.exec));
+  const outcomes = await applyTrust(action, ca, stores, machine.exec);
+  if (!second) return reportOutcomes(ctx, action, outcomes);
+  const more = await applyTrust(action, second, stores, machine.exec);
+  if (ctx.flags.json) return reportOutcomes(ctx, action, [...outcomes, ...more]);
+  const first = reportOutcomes(ctx, action, outcomes);
+  return Math.max(first, reportOutcomes(ctx, action, more, "the second CA (your domains)"));
 }

@@ -15,6 +15,7 @@ import type { Context } from "../command.ts";
 import { EXIT } from "../exit_codes.ts";
 import { keyContext } from "../vault_access.ts";
 import { caChecks, type Check } from "./cert_checks.ts";
+import { missingKeyFile } from "./key_file_check.ts";
 
 async function modeOf(path: string): Promise<number | undefined> {
   try {
@@ -121,7 +122,7 @@ export async function run(ctx: Context): Promise<number> {
   const checks: Check[] = [
     await privateCheck("home", ctx.paths.root, "not created yet"),
     ...(await ownershipChecks(ctx)),
-    await privateCheck("key file", ctx.paths.masterKey, "not used"),
+    await missingKeyFile(ctx) ?? await privateCheck("key file", ctx.paths.masterKey, ""),
     ...vault.checks,
   ];
   try {

@@ -12,13 +12,17 @@ import { keyContext } from "../vault_access.ts";
 
 /** Runs the command. */
 export async function run(ctx: Context): Promise<number> {
-  const format = (ctx.args.values.format as string | undefined) ?? "env";
+  const given = ctx.args.values.format as string | undefined;
+  if (ctx.flags.json && given !== undefined && given !== "json") {
+    throw new AuthsomeError("usage", `--json asks for --format json, not "${given}"`);
+  }
+  const format = ctx.flags.json ? "json" : given ?? "env";
   if (!EXPORT_FORMATS.includes(format as ExportFormat)) {
     throw new AuthsomeError("usage", `Unknown format "${format}"`, {
       hint: `Use one of: ${EXPORT_FORMATS.join(", ")}`,
     });
   }
-  const given = ctx.args.values.connection as string | undefined;
+  const connectionName = ctx.args.values.connection as string | undefined;
   const vault = keyContext(ctx);
   const { records } = await readVault(vault);
   const registry = await ctx.registry(records);
@@ -27,7 +31,7 @@ export async function run(ctx: Context): Promise<number> {
   const source = new CredentialSource(registry, records, new Map(), { vault });
   const connection = await source.connection(
     provider.name,
-    given === undefined ? undefined : checkConnectionName(given),
+    connectionName === undefined ? undefined : checkConnectionName(connectionName),
   );
   const mapping = Object.entries(provider.definition.export);
   if (mapping.length === 0) {

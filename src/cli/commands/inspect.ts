@@ -57,7 +57,9 @@ export async function run(ctx: Context): Promise<number> {
   }
   const d = provider.definition;
   ctx.out.line(`${ctx.out.style.bold(d.display_name)} (${d.name}), ${d.auth_type}, from ${source}`);
-  ctx.out.line(`api_url: ${current.join(", ")}`);
+  // Under the name the file used, so `inspect P | grep host_url` finds it.
+  const hostsKey = d.host_url !== undefined ? "host_url" : "api_url";
+  ctx.out.line(`${hostsKey}: ${current.join(", ")}`);
   for (const injection of provider.injections) {
     ctx.out.line(`injection: ${describeInjection(injection, provider)}`);
   }

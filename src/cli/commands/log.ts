@@ -1,13 +1,36 @@
 /** `authsome log [-n N] [--json] [--follow]`: the audit log of proxied requests. */
 
-import { type AuditEntry, parseAuditLines } from "../../audit/log.ts";
+import { type AuditEntry, type NotInjected, parseAuditLines } from "../../audit/log.ts";
 import { AuthsomeError } from "../../errors.ts";
 import type { Context } from "../command.ts";
 import { EXIT } from "../exit_codes.ts";
 
+const WHY: Readonly<Record<NotInjected, string>> = {
+  ambiguous: "ambiguous: more than one provider matches",
+  no_connection: "no connection",
+  not_approved: "the connection is not approved for this host",
+};
+
+/** Why `e` went out without a credential, from its reason or the proxy's error code. */
+export function whyNotInjected(e: AuditEntry): string {
+  if (e.reason) return WHY[e.reason];
+  switch (e.error) {
+    case "authsome_connection_not_found":
+      return WHY.no_connection;
+    case "authsome_reauth_required":
+      return "the connection needs a new login";
+    case "authsome_refresh_failed":
+      return "the token refresh failed";
+    case undefined:
+      return e.provider === null ? "no provider's api_url matches" : "no credential";
+    default:
+      return e.error;
+  }
+}
+
 function line(e: AuditEntry): string {
   const who = e.provider ? `${e.provider}/${e.connection ?? "-"}` : "-";
-  const injected = e.injected ? "injected" : "not injected";
+  const injected = e.injected ? "injected" : `not injected (${whyNotInjected(e)})`;
   return `${e.time}  ${e.run}  ${e.method} ${e.host}${e.path}  ${e.status}  ${who}  ${injected}  ↑${e.bytes_up} ↓${e.bytes_down}  ${e.duration_ms}ms${
     e.error ? `  ${e.error}` : ""
   }`;
@@ -35,7 +58,13 @@ export async function run(ctx: Context): Promise<number> {
     }
   };
   const text = await readText(ctx.paths.auditLog);
-  show(parseAuditLines(text).slice(-count || Infinity).slice(count === 0 ? Infinity : 0));
+  const entries = parseAuditLines(text);
+  if (entries.length === 0) {
+    ctx.out.note(
+      `The audit log is empty: no request has gone through authsome run yet (${ctx.paths.auditLog})`,
+    );
+  }
+  show(entries.slice(-count || Infinity).slice(count === 0 ? Infinity : 0));
   if (ctx.args.values.follow !== true) return EXIT.ok;
   let offset = new TextEncoder().encode(text).length;
   let partial = "";

@@ -94,7 +94,7 @@ export async function run(ctx: Context): Promise<number> {
   const flow = ctx.args.values.flow as string | undefined;
   const fromEnv = ctx.args.values["from-env"] as string | undefined;
   const stdin = ctx.args.values["key-stdin"] === true;
-  const oauthFlags = ["scopes", "client-id", "client-secret-stdin"].filter((f) =>
+  const oauthFlags = ["scopes", "client-id", "client-secret-stdin", "callback-port"].filter((f) =>
     ctx.args.values[f] !== undefined
   );
   if (def.auth_type === "api_key" && (oauthFlags.length > 0 || (flow ?? "api_key") !== "api_key")) {

@@ -1,7 +1,7 @@
 /** `authsome providers validate FILE`: every problem of a provider file, with its JSON path. */
 
 import { AuthsomeError } from "../../errors.ts";
-import { checkProviderText } from "../../providers/validate.ts";
+import { checkProviderFile } from "../../providers/validate.ts";
 import type { Context } from "../command.ts";
 import { EXIT } from "../exit_codes.ts";
 import { formatProblem } from "../../schema_problems.ts";
@@ -15,7 +15,7 @@ export async function run(ctx: Context): Promise<number> {
   } catch (error) {
     throw new AuthsomeError("not_found", `Cannot read "${file}": ${(error as Error).message}`);
   }
-  const result = checkProviderText(text);
+  const result = checkProviderFile(file, text);
   if (ctx.flags.json) {
     ctx.out.json(
       result.ok

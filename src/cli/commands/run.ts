@@ -129,6 +129,11 @@ export async function run(ctx: Context): Promise<number> {
     denyUnmatched: values["deny-unmatched"] === true,
     onEvent: reporter(ctx.out, ctx.flags.verbose),
   });
+  for (const name of describeUncovered(prepared.secondCovers)) {
+    ctx.out.note(
+      `note: ${name} is certified by authsome's second CA, for your own domains: programs started by authsome run trust it; browsers and OS trust stores need: authsome cert install`,
+    );
+  }
   for (const name of describeUncovered(prepared.uncovered)) {
     ctx.out.warn(
       `the local CA's name constraints leave out ${name}: clients will refuse its certificates there. Run: authsome cert rotate`,
