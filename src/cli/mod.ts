@@ -9,6 +9,7 @@ import { AuthsomeError, isAuthsomeError } from "../errors.ts";
 import { homePaths } from "../home.ts";
 import type { Registry } from "../providers/registry.ts";
 import { closest } from "../suggest.ts";
+import { KEY_ENV_VARS } from "../vault/key_env.ts";
 import { formatProblem } from "./problems.ts";
 import { parseCommandArgs, usage } from "./args.ts";
 import type { Context } from "./command.ts";
@@ -61,6 +62,8 @@ function renderError(out: Output, error: AuthsomeError, json: boolean): void {
 /** Runs the CLI with `argv` and returns the exit code. */
 export async function runCli(argv: readonly string[]): Promise<number> {
   const env = Deno.env.toObject();
+  // Read once into `env`; no program authsome starts (keyring tools, the child) inherits them.
+  for (const name of KEY_ENV_VARS) Deno.env.delete(name);
   const early = argv.slice(0, argv.includes("--") ? argv.indexOf("--") : argv.length);
   const json = early.includes("--json");
   const out = processOutput(wantsColor(env, early.includes("--no-color")));

@@ -5,6 +5,8 @@
  * Pure.
  */
 
+import { KEY_ENV_VARS } from "../vault/key_env.ts";
+
 /** One change to the parent's environment. */
 export type EnvChange =
   | { readonly kind: "set"; readonly name: string; readonly value: string; readonly why: string }
@@ -81,7 +83,7 @@ export function childEnvChanges(input: ChildEnvInput): EnvChange[] {
   }
   for (const [name, value] of Object.entries(input.parent)) {
     if (touched.has(name) || value === undefined) continue;
-    if (name === "AUTHSOME_PASSPHRASE" || name === "AUTHSOME_MASTER_KEY") {
+    if (KEY_ENV_VARS.includes(name)) {
       changes.push({ kind: "unset", name, why: "vault key" });
     } else if (secrets.has(value)) {
       set(name, PLACEHOLDER, "held a stored secret");

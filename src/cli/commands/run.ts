@@ -8,6 +8,7 @@ import { parseConnectTo, parseResolve } from "../../proxy/upstream_rules.ts";
 import { runChild } from "../../run/child.ts";
 import { honoursEnvProxy, isNodeCommand } from "../../run/node_version.ts";
 import { prepareRun } from "../../run/prepare.ts";
+import { applyProtection, protectionPlan } from "../../run/protect.ts";
 import { describeUncovered } from "../../tls/constrained_ca.ts";
 import { readVault } from "../../vault/store.ts";
 import type { Context } from "../command.ts";
@@ -107,6 +108,13 @@ export async function run(ctx: Context): Promise<number> {
     });
   }
   const values = ctx.args.values;
+  // First, before the vault is read: no program of this user may read the key out of this process.
+  const protection = applyProtection(protectionPlan(Deno.build.os));
+  if (protection.kind === "unavailable") {
+    ctx.out.warn(
+      `cannot make this process unreadable to your other programs (${protection.reason}): the child, running as you, could read the vault key from its memory`,
+    );
+  }
   const choices = parseConnectionChoices(list(values.connection));
   const upstream = {
     resolve: list(values.resolve).map(parseResolve),
