@@ -6,7 +6,7 @@ import type { CommandSpec } from "./command.ts";
 function optionLines(options: Readonly<Record<string, OptionSpec>>): string[] {
   const rows = Object.entries(options).map(([name, o]) => {
     const flag = `${o.short ? `-${o.short}, ` : "    "}--${name}${
-      o.type === "string" ? ` ${o.value ?? "VALUE"}` : ""
+      o.type === "string" ? ` ${o.value ?? "VALUE"}` : o.optionalValue ? `[=${o.value}]` : ""
     }`;
     return [flag, o.description + (o.multiple ? " (repeatable)" : "")];
   });

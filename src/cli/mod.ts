@@ -8,6 +8,7 @@ import config from "../../deno.json" with { type: "json" };
 import { AuthsomeError, isAuthsomeError } from "../errors.ts";
 import { homePaths } from "../home.ts";
 import type { Registry } from "../providers/registry.ts";
+import { SANDBOX_INIT } from "../run/sandbox_linux.ts";
 import { closest } from "../suggest.ts";
 import { KEY_ENV_VARS } from "../vault/key_env.ts";
 import { formatProblem } from "./problems.ts";
@@ -70,6 +71,9 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   const found = findCommand(argv);
   const spec = COMMANDS.find((c) => c.name === found.name);
   try {
+    if (argv[0] === SANDBOX_INIT) {
+      return await (await import("./commands/sandbox_init.ts")).runInit(argv.slice(1));
+    }
     if (!spec) {
       const globals = parseCommandArgs(found.before, {});
       if (found.name === undefined || GROUPS.has(found.name)) {

@@ -41,6 +41,8 @@ export interface ChildEnvInput {
   readonly placeholders: readonly string[];
   /** Every stored secret value; a parent variable holding one is replaced. */
   readonly secrets: readonly string[];
+  /** The child runs in a sandbox: the D-Bus session bus (the keyring's way in) is not named to it. */
+  readonly sandboxed?: boolean;
 }
 
 const LOOPBACK = ["localhost", "127.0.0.1", "::1"];
@@ -85,6 +87,8 @@ export function childEnvChanges(input: ChildEnvInput): EnvChange[] {
     if (touched.has(name) || value === undefined) continue;
     if (KEY_ENV_VARS.includes(name)) {
       changes.push({ kind: "unset", name, why: "vault key" });
+    } else if (input.sandboxed && name === "DBUS_SESSION_BUS_ADDRESS") {
+      changes.push({ kind: "unset", name, why: "the keyring, out of the sandbox's reach" });
     } else if (secrets.has(value)) {
       set(name, PLACEHOLDER, "held a stored secret");
     }

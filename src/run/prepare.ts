@@ -28,6 +28,8 @@ export interface RunSetup {
   readonly credentials: CredentialSource;
   readonly upstream: UpstreamConfig;
   readonly denyUnmatched: boolean;
+  /** The child will run in a sandbox. */
+  readonly sandboxed?: boolean;
   readonly onEvent: (event: ProxyEvent) => void;
 }
 
@@ -37,6 +39,10 @@ export interface PreparedRun extends AsyncDisposable {
   readonly proxy: RunningProxy;
   readonly changes: readonly EnvChange[];
   readonly childEnv: Record<string, string>;
+  /** The per-run folder: the CA bundle, Python's sitecustomize (and a sandbox's proxy socket). */
+  readonly runDir: string;
+  /** The local CA's certificate, which the child's CA variables name. */
+  readonly caPath: string;
   /** Providers' names the CA's name constraints leave out: `authsome cert rotate` adds them. */
   readonly uncovered: readonly NameNeed[];
 }
@@ -99,12 +105,15 @@ export async function prepareRun(setup: RunSetup): Promise<PreparedRun> {
       pythonDir,
       placeholders,
       secrets: setup.credentials.secrets().map((secret) => secret.reveal()),
+      sandboxed: setup.sandboxed,
     });
     return {
       runId,
       proxy,
       changes,
       childEnv: applyEnvChanges(setup.env, changes),
+      runDir,
+      caPath: leaves.ca.paths.cert,
       uncovered,
       [Symbol.asyncDispose]: cleanup,
     };

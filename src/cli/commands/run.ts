@@ -9,6 +9,9 @@ import { runChild } from "../../run/child.ts";
 import { honoursEnvProxy, isNodeCommand } from "../../run/node_version.ts";
 import { prepareRun } from "../../run/prepare.ts";
 import { applyProtection, protectionPlan } from "../../run/protect.ts";
+import { judgeSandbox, sandboxMode, unavailableError } from "../../run/sandbox.ts";
+import { launchSandboxed } from "../../run/sandbox_launch.ts";
+import { probeSandbox } from "../../run/sandbox_probe.ts";
 import { describeUncovered } from "../../tls/constrained_ca.ts";
 import { readVault } from "../../vault/store.ts";
 import type { Context } from "../command.ts";
@@ -115,6 +118,14 @@ export async function run(ctx: Context): Promise<number> {
       `cannot make this process unreadable to your other programs (${protection.reason}): the child, running as you, could read the vault key from its memory`,
     );
   }
+  const sandbox = sandboxMode(values.sandbox as string | boolean | undefined, ctx.env);
+  let tool: string | undefined;
+  if (sandbox !== "off") {
+    // Before the vault is opened or the proxy started: nothing runs unsandboxed.
+    const verdict = judgeSandbox(await probeSandbox(sandbox === "network", ctx.env));
+    if (verdict.kind === "unavailable") throw unavailableError(verdict);
+    tool = verdict.tool;
+  }
   const choices = parseConnectionChoices(list(values.connection));
   const upstream = {
     resolve: list(values.resolve).map(parseResolve),
@@ -140,6 +151,7 @@ export async function run(ctx: Context): Promise<number> {
     credentials,
     upstream,
     denyUnmatched: values["deny-unmatched"] === true,
+    sandboxed: sandbox !== "off",
     onEvent: reporter(ctx.out, ctx.flags.verbose),
   });
   for (const name of describeUncovered(prepared.uncovered)) {
@@ -154,5 +166,17 @@ export async function run(ctx: Context): Promise<number> {
     }
   }
   await warnOldNode(ctx.out, argv[0], prepared.childEnv);
-  return await runChild(argv, prepared.childEnv);
+  if (sandbox === "off" || tool === undefined) return await runChild(argv, prepared.childEnv);
+  await using launch = launchSandboxed({
+    mode: sandbox,
+    tool,
+    paths: ctx.paths,
+    env: ctx.env,
+    runDir: prepared.runDir,
+    caPath: prepared.caPath,
+    proxyPort: prepared.proxy.port,
+    argv,
+  });
+  if (ctx.flags.verbose) ctx.out.note(`authsome: sandbox: ${launch.argv.join(" ")}`);
+  return await runChild(launch.argv, prepared.childEnv, launch.options);
 }

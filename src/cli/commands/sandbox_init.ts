@@ -1,0 +1,40 @@
+/**
+ * `authsome __sandbox-init [--listen PORT --socket PATH] -- CMD ARGS...`: the
+ * first process inside the Linux sandbox, never typed by a user. bwrap
+ * forwards no signal, so this helper takes them (authsome outside sends
+ * them here) and passes them on to CMD; with `--listen` it bridges
+ * 127.0.0.1:PORT in the network namespace to the proxy's socket. It exits
+ * with CMD's exit code, as `run` does.
+ */
+
+import { parseArgs } from "node:util";
+import { AuthsomeError } from "../../errors.ts";
+import { loopbackToSocket } from "../../run/bridge.ts";
+import { runChild } from "../../run/child.ts";
+
+/** Runs the helper with the arguments after its name. */
+export async function runInit(argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    options: { listen: { type: "string" }, socket: { type: "string" } },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (positionals.length === 0) throw new AuthsomeError("usage", "No command to run");
+  const port = Number(values.listen);
+  if (values.listen !== undefined && (!Number.isInteger(port) || !values.socket)) {
+    throw new AuthsomeError("usage", "--listen needs a port and --socket a path");
+  }
+  // Started with these ignored (so bwrap survives them): handling them here
+  // restores the default for CMD, which inherits a handler as the default.
+  const keep = () => {};
+  Deno.addSignalListener("SIGQUIT", keep);
+  await using _bridge = values.listen === undefined
+    ? undefined
+    : loopbackToSocket(port, values.socket!);
+  try {
+    return await runChild(positionals, Deno.env.toObject());
+  } finally {
+    Deno.removeSignalListener("SIGQUIT", keep);
+  }
+}
