@@ -8,6 +8,7 @@ import type { Context } from "../command.ts";
 import { EXIT } from "../exit_codes.ts";
 import { keyContext } from "../vault_access.ts";
 import { caChecks, type Check } from "./cert_checks.ts";
+import { protectionChecks } from "./protection_checks.ts";
 
 async function modeOf(path: string): Promise<number | undefined> {
   try {
@@ -68,6 +69,7 @@ export async function run(ctx: Context): Promise<number> {
         hint: "Run: authsome providers validate FILE",
       },
     ...(await caChecks(ctx)),
+    ...(await protectionChecks(ctx)),
   ];
   if (ctx.flags.json) {
     ctx.out.json({ ok: checks.every((c) => c.ok), checks });
