@@ -7,6 +7,7 @@
 
 import { fileURLToPath } from "node:url";
 import { AuthsomeError } from "../errors.ts";
+import { LIBC_PATHS } from "./protect.ts";
 import { bwrapArgs, ignoringSignals, type SandboxPlan } from "./sandbox_linux.ts";
 import { SANDBOX_EXEC, sandboxExecArgs, seatbeltProfile } from "./sandbox_macos.ts";
 
@@ -141,6 +142,7 @@ export function selfCommand(): string[] {
     "--allow-write",
     "--allow-run",
     "--allow-env",
+    `--allow-ffi=${LIBC_PATHS.join(",")}`,
     "--no-prompt",
   ];
   return [Deno.execPath(), "run", ...permissions, "--quiet", fileURLToPath(Deno.mainModule)];

@@ -11,6 +11,7 @@ import { parseArgs } from "node:util";
 import { AuthsomeError } from "../../errors.ts";
 import { loopbackToSocket } from "../../run/bridge.ts";
 import { runChild } from "../../run/child.ts";
+import { applyProtection, protectionPlan } from "../../run/protect.ts";
 
 /** Runs the helper with the arguments after its name. */
 export async function runInit(argv: readonly string[]): Promise<number> {
@@ -25,6 +26,8 @@ export async function runInit(argv: readonly string[]): Promise<number> {
   if (values.listen !== undefined && (!Number.isInteger(port) || !values.socket)) {
     throw new AuthsomeError("usage", "--listen needs a port and --socket a path");
   }
+  // Like authsome outside: nothing in the sandbox reads this process's environment or memory.
+  applyProtection(protectionPlan(Deno.build.os));
   // Started with these ignored (so bwrap survives them): handling them here
   // restores the default for CMD, which inherits a handler as the default.
   const keep = () => {};
