@@ -9,9 +9,9 @@ import { AuthsomeError } from "../errors.ts";
 import type { HomePaths } from "../home.ts";
 import { proxySocket } from "./bridge.ts";
 import type { ChildOptions } from "./child.ts";
-import { descendant } from "./proc_tree.ts";
 import { sandboxedArgv, type SandboxMode, selfCommand } from "./sandbox.ts";
 import { dbusSocketPaths, type SandboxPlan } from "./sandbox_linux.ts";
+import { signalSender } from "./signal_channel.ts";
 
 /** The child's command line in the sandbox, and what to close after it. */
 export interface Launch extends AsyncDisposable {
@@ -68,10 +68,11 @@ export function launchSandboxed(input: LaunchInput): Launch {
     : undefined;
   const runDir = real(input.runDir);
   const socket = join(runDir, "proxy.sock");
-  if (input.mode === "network" && os === "linux" && socket.length > MAX_SOCKET_PATH) {
+  const control = join(runDir, "control.sock");
+  if (os === "linux" && socket.length > MAX_SOCKET_PATH) {
     throw new AuthsomeError(
       "unsupported",
-      `The run folder's path is too long for the proxy's socket: "${socket}"`,
+      `The run folder's path is too long for a Unix socket: "${socket}"`,
       { hint: "Set AUTHSOME_HOME to a shorter path" },
     );
   }
@@ -80,25 +81,22 @@ export function launchSandboxed(input: LaunchInput): Launch {
     expose: [runDir, real(input.caPath)],
     sockets: bus.paths.filter(exists),
     network: input.mode === "network" ? { port: input.proxyPort, socket } : undefined,
+    control: os === "linux" ? control : undefined,
   };
   const bridge = os === "linux" && plan.network ? proxySocket(socket, input.proxyPort) : undefined;
+  const signals = plan.control ? signalSender(plan.control) : undefined;
   const argv = sandboxedArgv(os, input.tool, plan, input.argv, {
     self: selfCommand(),
     home: input.env.HOME ?? "",
   });
-  // bwrap passes no signal on: it goes to the helper two generations below
-  // (bwrap, its init in the new PID namespace, then the helper).
-  const options: ChildOptions = os === "linux"
-    ? {
-      deliver: async (child, signal) => {
-        const helper = await descendant(child.pid, 2);
-        if (helper !== undefined) Deno.kill(helper, signal);
-      },
-    }
-    : {};
+  // bwrap passes no signal on: it goes to the helper inside, down the control socket.
+  const options: ChildOptions = signals ? { deliver: (_, signal) => signals.send(signal) } : {};
   return {
     argv,
     options,
-    [Symbol.asyncDispose]: async () => await bridge?.[Symbol.asyncDispose](),
+    [Symbol.asyncDispose]: async () => {
+      await signals?.[Symbol.asyncDispose]();
+      await bridge?.[Symbol.asyncDispose]();
+    },
   };
 }

@@ -15,6 +15,8 @@ export interface SandboxPlan {
   readonly sockets: readonly string[];
   /** With a network namespace: the proxy's port, reached inside through `socket`. */
   readonly network?: { readonly port: number; readonly socket: string };
+  /** Linux: the socket the helper inside takes forwarded signals from. */
+  readonly control?: string;
 }
 
 /** The name of the hidden subcommand that runs first inside the Linux sandbox. */
@@ -45,8 +47,9 @@ export function dbusSocketPaths(env: Readonly<Record<string, string | undefined>
  * terminal keeps its name), each hidden folder an empty read-only tmpfs with
  * the exposed paths bound back read-only, each keyring socket covered by
  * /dev/null, and with `network` no network but loopback. `init` is authsome's
- * own helper: it forwards signals, and with `network` bridges
- * 127.0.0.1:PORT inside to the proxy's socket.
+ * own helper: it takes the signals authsome sends down `control` and passes
+ * them on, and with `network` bridges 127.0.0.1:PORT inside to the proxy's
+ * socket.
  */
 export function bwrapArgs(
   plan: SandboxPlan,
@@ -73,7 +76,8 @@ export function bwrapArgs(
   const bridge = plan.network
     ? ["--listen", String(plan.network.port), "--socket", plan.network.socket]
     : [];
-  return [...args, "--", ...init, SANDBOX_INIT, ...bridge, "--", ...argv];
+  const control = plan.control ? ["--control", plan.control] : [];
+  return [...args, "--", ...init, SANDBOX_INIT, ...control, ...bridge, "--", ...argv];
 }
 
 /**

@@ -68,6 +68,17 @@ Deno.test("bwrapArgs(): network adds a network namespace and the helper's bridge
   ]);
 });
 
+Deno.test("bwrapArgs(): the helper is told where authsome's signals come from", () => {
+  const args = bwrapArgs({ ...plan, control: "/h/runs/r1/control.sock" }, ["authsome"], ["x"]);
+  assert.deepEqual(args.slice(args.indexOf(SANDBOX_INIT)), [
+    SANDBOX_INIT,
+    "--control",
+    "/h/runs/r1/control.sock",
+    "--",
+    "x",
+  ]);
+});
+
 Deno.test("dbusSocketPaths(): unix:path addresses, the runtime dir's bus, abstract ones flagged", () => {
   assert.deepEqual(dbusSocketPaths({}), { paths: [], abstract: false });
   assert.deepEqual(

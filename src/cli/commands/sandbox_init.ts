@@ -1,8 +1,8 @@
 /**
- * `authsome __sandbox-init [--listen PORT --socket PATH] -- CMD ARGS...`: the
- * first process inside the Linux sandbox, never typed by a user. bwrap
- * forwards no signal, so this helper takes them (authsome outside sends
- * them here) and passes them on to CMD; with `--listen` it bridges
+ * `authsome __sandbox-init [--control PATH] [--listen PORT --socket PATH] -- CMD ARGS...`:
+ * the first process inside the Linux sandbox, never typed by a user. bwrap
+ * forwards no signal, so this helper takes the ones authsome sends down the
+ * control socket and passes them on to CMD; with `--listen` it bridges
  * 127.0.0.1:PORT in the network namespace to the proxy's socket. It exits
  * with CMD's exit code, as `run` does.
  */
@@ -12,12 +12,17 @@ import { AuthsomeError } from "../../errors.ts";
 import { loopbackToSocket } from "../../run/bridge.ts";
 import { runChild } from "../../run/child.ts";
 import { applyProtection, protectionPlan } from "../../run/protect.ts";
+import { receiveSignals } from "../../run/signal_channel.ts";
 
 /** Runs the helper with the arguments after its name. */
 export async function runInit(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...argv],
-    options: { listen: { type: "string" }, socket: { type: "string" } },
+    options: {
+      listen: { type: "string" },
+      socket: { type: "string" },
+      control: { type: "string" },
+    },
     allowPositionals: true,
     strict: true,
   });
@@ -35,6 +40,8 @@ export async function runInit(argv: readonly string[]): Promise<number> {
   await using _bridge = values.listen === undefined
     ? undefined
     : loopbackToSocket(port, values.socket!);
+  // A signal authsome forwards is raised here, where runChild's listeners pass it to CMD.
+  if (values.control) receiveSignals(values.control, (signal) => Deno.kill(Deno.pid, signal));
   try {
     return await runChild(positionals, Deno.env.toObject());
   } finally {
