@@ -6,11 +6,14 @@
 
 import assert from "node:assert/strict";
 import { authsome, authsomeCommand, testEnv } from "./helpers/cli.ts";
-import { client } from "./helpers/clients.ts";
-import { e2e } from "./helpers/run.ts";
+import { client, pythonHas } from "./helpers/clients.ts";
+import { CANARY, e2e } from "./helpers/run.ts";
 
 const linux = Deno.build.os === "linux";
 const bwrap = linux ? client("bwrap", "bubblewrap, run --sandbox's sandbox on Linux") : undefined;
+const python = linux
+  ? client("/usr/bin/python3", "Debian's python3 with httpx", (p) => pythonHas(p, "httpx"))
+  : undefined;
 const script = linux
   ? client("script", "a pseudo-terminal for the TTY test (util-linux)")
   : undefined;
@@ -112,5 +115,20 @@ Deno.test({
     const out = new TextDecoder().decode(result.stdout);
     assert.equal(result.code, 0, out + new TextDecoder().decode(result.stderr));
     assert.match(out, /^\/dev\/pts\/\d+\r?$/m);
+  },
+});
+
+Deno.test({
+  name: "--sandbox: the run's CA bundle and Python folder stay readable: httpx verifies the proxy",
+  ignore: !bwrap || !python,
+  async fn() {
+    await using t = await e2e();
+    const result = await t.run([
+      python!,
+      "-c",
+      'import httpx; print(httpx.get("https://api.openai.com/v1/py").json()["headers"]["authorization"])',
+    ], { flags: ["--sandbox"] });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout.trim(), `Bearer ${CANARY}`);
   },
 });

@@ -281,12 +281,14 @@ Deno.test({
       "-c",
       `${direct} > "$OUT/direct" 2>&1; echo direct=$?; curl -sS https://api.openai.com/v1/proxied > "$OUT/proxied"; echo proxied=$?`,
     ];
-    const open = await w.run(["--sandbox"], child);
-    assert.equal(
-      open.tries.get("direct"),
-      0,
-      "without a network namespace the direct request works",
-    );
+    for (const flags of [[], ["--sandbox"]]) {
+      const open = await w.run(flags, child);
+      assert.equal(
+        open.tries.get("direct"),
+        0,
+        `${flags}: without a network namespace it goes direct`,
+      );
+    }
     const closed = await w.run(["--sandbox=network"], child);
     assert.equal(closed.code, 0, closed.stderr);
     assert.equal(closed.tries.get("direct"), 7, closed.files.get("direct") ?? "");
