@@ -234,7 +234,7 @@ for (const source of ["env", "passphrase", "file", "keyring"] as const) {
           env: ["ancestor1_environ"],
           passphrase: ["ancestor1_environ"],
           file: ["key_file", "home.d/master.key", "export"],
-          keyring: ["secret_tool", "export"],
+          keyring: ["secret_tool", "bus", "export"],
         };
         for (const name of leaks[source]) {
           assert.ok(o.files.get(name)?.includes(name === "export" ? CANARY : key), name);

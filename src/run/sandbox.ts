@@ -87,11 +87,21 @@ export const BLOCKING_SYSCTLS: readonly { name: string; blocks: string; fix: str
 export function judgeSandbox(facts: SandboxFacts): SandboxVerdict {
   const off = "run without --sandbox (the child can then reach the vault key)";
   if (facts.os === "darwin") {
-    return facts.tool ? { kind: "ok", tool: facts.tool } : {
-      kind: "unavailable",
-      reason: `${SANDBOX_EXEC} is missing`,
-      fix: `Restore macOS's sandbox-exec, or ${off}`,
-    };
+    if (!facts.tool) {
+      return {
+        kind: "unavailable",
+        reason: `${SANDBOX_EXEC} is missing`,
+        fix: `Restore macOS's sandbox-exec, or ${off}`,
+      };
+    }
+    if (facts.probe && !facts.probe.ok) {
+      return {
+        kind: "unavailable",
+        reason: `sandbox-exec cannot start a program: ${facts.probe.stderr.trim().split("\n")[0]}`,
+        fix: `authsome cannot nest sandboxes: ${off}, or start it outside the sandbox it runs in`,
+      };
+    }
+    return { kind: "ok", tool: facts.tool };
   }
   if (facts.os !== "linux") {
     return {

@@ -8,6 +8,9 @@ import { machineFacts } from "../tls/trust/facts.ts";
 import { BLOCKING_SYSCTLS, type SandboxFacts } from "./sandbox.ts";
 import { SANDBOX_EXEC } from "./sandbox_macos.ts";
 
+/** The smallest profile sandbox-exec accepts: whether it runs at all. */
+const DARWIN_TRIAL = "(version 1) (allow default)";
+
 function readSysctl(name: string): string | undefined {
   try {
     return Deno.readTextFileSync(`/proc/sys/${name.replaceAll(".", "/")}`);
@@ -16,22 +19,17 @@ function readSysctl(name: string): string | undefined {
   }
 }
 
-/** Starts `bwrap` with the namespaces `network` asks for, running `true`. */
-async function trial(bwrap: string, network: boolean, path: string | undefined) {
+/** `bwrap` arguments for a trial with the namespaces `network` asks for, running `true`. */
+function bwrapTrial(network: boolean): string[] {
+  const namespaces = ["--unshare-pid", ...(network ? ["--unshare-net"] : [])];
+  return ["--die-with-parent", ...namespaces, "--bind", "/", "/", "--proc", "/proc", "--", "true"];
+}
+
+/** Runs `tool ARGS` as a trial sandbox: how it ended. */
+async function trial(tool: string, args: string[], path: string | undefined) {
   try {
-    const child = new Deno.Command(bwrap, {
-      args: [
-        "--die-with-parent",
-        "--unshare-pid",
-        ...(network ? ["--unshare-net"] : []),
-        "--bind",
-        "/",
-        "/",
-        "--proc",
-        "/proc",
-        "--",
-        "true",
-      ],
+    const child = new Deno.Command(tool, {
+      args,
       env: { PATH: path ?? "/usr/bin:/bin" },
       clearEnv: true,
       stdin: "null",
@@ -55,10 +53,17 @@ export async function probeSandbox(
   const os = Deno.build.os;
   const sysctl = Object.fromEntries(BLOCKING_SYSCTLS.map(({ name }) => [name, readSysctl(name)]));
   if (os === "darwin") {
-    return { os, tool: machineFacts(env).which(SANDBOX_EXEC), sysctl };
+    const tool = machineFacts(env).which(SANDBOX_EXEC);
+    if (!tool) return { os, sysctl };
+    return {
+      os,
+      tool,
+      probe: await trial(tool, ["-p", DARWIN_TRIAL, "/usr/bin/true"], env.PATH),
+      sysctl,
+    };
   }
   if (os !== "linux") return { os, sysctl };
   const tool = machineFacts(env).which("bwrap");
   if (!tool) return { os, sysctl };
-  return { os, tool, probe: await trial(tool, network, env.PATH), sysctl };
+  return { os, tool, probe: await trial(tool, bwrapTrial(network), env.PATH), sysctl };
 }

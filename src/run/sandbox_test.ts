@@ -67,6 +67,16 @@ Deno.test("judgeSandbox(): each reason a sandbox cannot be built, with its fix",
     ],
     [{ os: "windows", sysctl: {} }, /no sandbox for windows/, /WSL2/],
     [{ os: "darwin", sysctl: {} }, /sandbox-exec is missing/, /sandbox-exec/],
+    [
+      {
+        os: "darwin",
+        tool: "/usr/bin/sandbox-exec",
+        probe: { ok: false, stderr: "sandbox-exec: sandbox_apply: Operation not permitted\n" },
+        sysctl: {},
+      },
+      /sandbox-exec cannot start a program: sandbox-exec: sandbox_apply: Operation not permitted$/,
+      /cannot nest sandboxes/,
+    ],
   ];
   for (const [facts, reason, fix] of table) {
     const verdict = judgeSandbox(facts);
