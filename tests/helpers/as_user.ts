@@ -29,7 +29,27 @@ export function unprivilegedMissing(): string | undefined {
   if (Deno.build.os !== "linux") return "needs Linux";
   if (Deno.uid() !== 0) return "needs root to create an unprivileged user (useradd)";
   for (const tool of ["useradd", "setpriv"]) if (!which(tool)) return `needs ${tool}`;
+  for (
+    const [path, bit] of [[`${ROOT}main.ts`, 0o4], [
+      Deno.realPathSync(Deno.execPath()),
+      0o1,
+    ]] as const
+  ) {
+    if (!reachableByOthers(path, bit)) return `needs ${path} readable by other users`;
+  }
   return undefined;
+}
+
+/** True when every folder above `path` can be entered by other users, and `path` has `bit` for them. */
+function reachableByOthers(path: string, bit: number): boolean {
+  const parts = path.split("/").filter(Boolean);
+  for (let i = 0; i < parts.length; i++) {
+    const here = `/${parts.slice(0, i + 1).join("/")}`;
+    const mode = Deno.statSync(here).mode ?? 0;
+    const need = i === parts.length - 1 ? bit : 0o1;
+    if ((mode & need) === 0) return false;
+  }
+  return true;
 }
 
 /** The user's environment for a deno that runs main.ts: a DENO_DIR of its own with the npm cache. */
