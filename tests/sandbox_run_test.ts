@@ -132,3 +132,45 @@ Deno.test({
     assert.equal(result.stdout.trim(), `Bearer ${CANARY}`);
   },
 });
+
+Deno.test({
+  name: "--sandbox: Ctrl-C in a terminal reaches the child, whose handler decides the exit code",
+  ignore: !bwrap || !script,
+  async fn() {
+    await using t = await e2e();
+    const [cmd, args] = authsomeCommand([
+      "run",
+      "--sandbox",
+      "--",
+      "sh",
+      "-c",
+      'trap "echo got-int; exit 9" INT; echo ready; while :; do sleep 0.1; done',
+    ]);
+    const line = [cmd, ...args].map((a) => `'${a.replaceAll("'", `'\\''`)}'`).join(" ");
+    const child = new Deno.Command(script!, {
+      args: ["-qec", line, "/dev/null"],
+      env: testEnv(t.home),
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "null",
+    }).spawn();
+    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let seen = "";
+    while (!seen.includes("ready")) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`the child ended before it was ready: ${seen}`);
+      seen += value;
+    }
+    const writer = child.stdin.getWriter();
+    await writer.write(new Uint8Array([3])); // what Ctrl-C types
+    while (true) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      seen += value;
+    }
+    await writer.close().catch(() => {});
+    const status = await child.status;
+    assert.match(seen, /got-int/);
+    assert.equal(status.code, 9, seen);
+  },
+});
