@@ -13,6 +13,7 @@ import { createHash } from "node:crypto";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { LIBC_PATHS } from "../src/run/protect.ts";
 
 /** Every target a release ships, as `deno compile --target` names them. */
 export const TARGETS = [
@@ -45,6 +46,9 @@ export const PERMISSIONS: readonly string[] = [
   // The proxy and the OAuth callback listen on 127.0.0.1; the proxy connects to
   // whatever host the child reaches, and login to the provider's endpoints.
   "--allow-net",
+  // libc alone, for the one call that makes `run`'s process unreadable to the
+  // user's other programs (src/run/protect.ts): prctl on Linux, ptrace on macOS.
+  `--allow-ffi=${LIBC_PATHS.join(",")}`,
   // The user and host name in the local CA's name (node:os userInfo reads uid and gid).
   "--allow-sys=hostname,uid,gid,userInfo",
   // Refuse anything else rather than prompt: a CI runner has no one to answer.

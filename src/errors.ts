@@ -15,6 +15,8 @@ export type ErrorCode =
   | "vault"
   | "network"
   | "cancelled"
+  /** This machine cannot do what was asked (no sandbox can be built here). */
+  | "unsupported"
   | "internal";
 
 /** An error with a machine-readable code, a message and a hint naming the next step. */

@@ -12,6 +12,8 @@ export interface OptionSpec {
   readonly type: "string" | "boolean";
   readonly short?: string;
   readonly multiple?: boolean;
+  /** A boolean flag that may also take `=VALUE` (such as `--sandbox=network`). */
+  readonly optionalValue?: boolean;
   /** The value's name in help, such as `NAME`. */
   readonly value?: string;
   readonly description: string;
@@ -68,7 +70,11 @@ export function parseCommandArgs(
     if (!option || (token.rawName.length === 2 && option.short !== token.rawName[1])) {
       throw unknownOption(token.rawName, all);
     }
-    const value = option.type === "boolean" ? checkBoolean(token) : checkString(token);
+    const value = option.optionalValue
+      ? (token.value ?? true)
+      : option.type === "boolean"
+      ? checkBoolean(token)
+      : checkString(token);
     values[token.name] = option.multiple
       ? [...((values[token.name] as string[] | undefined) ?? []), value as string]
       : value;

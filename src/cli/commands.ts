@@ -130,7 +130,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: "Run a command behind the proxy that injects credentials",
     synopsis:
       "[--connection PROVIDER=NAME]... [--upstream URL] [--upstream-ca FILE] [--resolve HOST:PORT:ADDR]...\n" +
-      "       [--connect-to HOST1:PORT1:HOST2:PORT2]... [--deny-unmatched] -- CMD ARGS...",
+      "       [--connect-to HOST1:PORT1:HOST2:PORT2]... [--deny-unmatched] [--sandbox[=network]] -- CMD ARGS...",
     description:
       "CMD gets HTTP(S)_PROXY with a per-run token, the CA variables and placeholder keys, never a secret.\n" +
       "It exits with CMD's exit code, or 128+N when CMD died of signal N.",
@@ -168,6 +168,13 @@ export const COMMANDS: readonly CommandSpec[] = [
       "deny-unmatched": {
         type: "boolean",
         description: "Refuse CONNECT to hosts no provider declares",
+      },
+      sandbox: {
+        type: "boolean",
+        optionalValue: true,
+        value: "network",
+        description:
+          "Run CMD where it cannot reach the vault key (bubblewrap; macOS sandbox-exec); =network: its only way out is the proxy; =off. Default: AUTHSOME_SANDBOX",
       },
     },
     positionals: { min: 0, max: 0 },

@@ -32,6 +32,7 @@ export function exitCodeFor(code: ErrorCode): number {
       return EXIT.interrupted;
     case "conflict":
     case "invalid":
+    case "unsupported":
     case "internal":
       return EXIT.error;
     default: {

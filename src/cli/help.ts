@@ -6,7 +6,7 @@ import type { CommandSpec } from "./command.ts";
 function optionLines(options: Readonly<Record<string, OptionSpec>>): string[] {
   const rows = Object.entries(options).map(([name, o]) => {
     const flag = `${o.short ? `-${o.short}, ` : "    "}--${name}${
-      o.type === "string" ? ` ${o.value ?? "VALUE"}` : ""
+      o.type === "string" ? ` ${o.value ?? "VALUE"}` : o.optionalValue ? `[=${o.value}]` : ""
     }`;
     return [flag, o.description + (o.multiple ? " (repeatable)" : "")];
   });
@@ -48,6 +48,7 @@ export function programHelp(specs: readonly CommandSpec[]): string {
     "  AUTHSOME_HOME        Where authsome keeps everything (default ~/.authsome)",
     "  AUTHSOME_PASSPHRASE  Unlocks the vault where no OS keyring is available",
     "  AUTHSOME_MASTER_KEY  Base64 of a 32-byte vault key (CI)",
+    "  AUTHSOME_SANDBOX     1 or network: run --sandbox by default",
     "  NO_COLOR             Print without colour",
     "",
     "Exit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 authentication, 5 vault, 6 network;",

@@ -10,7 +10,9 @@ import { AuthsomeError, isAuthsomeError } from "../errors.ts";
 import { homePaths } from "../home.ts";
 import type { Registry } from "../providers/registry.ts";
 import { assertPrivatePath } from "../private_path.ts";
+import { SANDBOX_INIT } from "../run/sandbox_linux.ts";
 import { closest } from "../suggest.ts";
+import { KEY_ENV_VARS } from "../vault/key_env.ts";
 import { formatProblem } from "../schema_problems.ts";
 import { parseCommandArgs, usage } from "./args.ts";
 import type { Context } from "./command.ts";
@@ -92,12 +94,17 @@ function renderError(out: Output, error: AuthsomeError, json: boolean): void {
 /** Runs the CLI with `argv` and returns the exit code. */
 export async function runCli(argv: readonly string[]): Promise<number> {
   const env = Deno.env.toObject();
+  // Read once into `env`; no program authsome starts (keyring tools, the child) inherits them.
+  for (const name of KEY_ENV_VARS) Deno.env.delete(name);
   const early = argv.slice(0, argv.includes("--") ? argv.indexOf("--") : argv.length);
   const json = early.includes("--json");
   const out = processOutput(wantsColor(env, early.includes("--no-color")));
   const found = findCommand(argv);
   const spec = COMMANDS.find((c) => c.name === found.name);
   try {
+    if (argv[0] === SANDBOX_INIT) {
+      return await (await import("./commands/sandbox_init.ts")).runInit(argv.slice(1));
+    }
     if (!spec) {
       if (found.name === "help") {
         const words = parseCommandArgs([...found.before, ...found.after], {}).positionals;

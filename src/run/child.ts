@@ -29,14 +29,18 @@ export function exitCodeOf(status: Deno.CommandStatus): number {
   return status.code;
 }
 
-/** Runs `argv` with `env` until it exits; returns authsome's exit code. */
-export async function runChild(
-  argv: readonly string[],
-  env: Record<string, string>,
-): Promise<number> {
-  let child: Deno.ChildProcess;
+/** How a forwarded signal reaches the child. */
+export interface ChildOptions {
+  /**
+   * Delivers `signal` to the process that should get it, when that is not
+   * the one spawned (a sandbox's helper behind bwrap). Default: the child.
+   */
+  readonly deliver?: (child: Deno.ChildProcess, signal: Deno.Signal) => Promise<void>;
+}
+
+function start(argv: readonly string[], env: Record<string, string>): Deno.ChildProcess {
   try {
-    child = new Deno.Command(argv[0], {
+    return new Deno.Command(argv[0], {
       args: argv.slice(1),
       env,
       clearEnv: true,
@@ -58,31 +62,43 @@ export async function runChild(
       },
     );
   }
-  const forwarded: Deno.Signal[] = Deno.build.os === "windows"
-    ? []
-    : ["SIGTERM", "SIGHUP", ...(Deno.stdin.isTerminal() ? [] : ["SIGINT" as const])];
+}
+
+/** Runs `argv` with `env` until it exits; returns authsome's exit code. */
+export async function runChild(
+  argv: readonly string[],
+  env: Record<string, string>,
+  options: ChildOptions = {},
+): Promise<number> {
+  const posix = Deno.build.os !== "windows";
+  const terminal = posix && Deno.stdin.isTerminal();
+  let child: Deno.ChildProcess | undefined;
+  const deliver = options.deliver ?? ((c: Deno.ChildProcess, signal: Deno.Signal) => {
+    c.kill(signal);
+    return Promise.resolve();
+  });
+  // Listening before the spawn: a signal in between reaches the child instead of ending authsome.
+  const forwarded: Deno.Signal[] = posix
+    ? ["SIGTERM", "SIGHUP", ...(terminal ? [] : ["SIGINT" as const])]
+    : [];
   const handlers = forwarded.map((signal) => {
     const handler = () => {
+      if (!child) return;
       try {
-        child.kill(signal);
+        deliver(child, signal).catch(() => {/* The child has already exited. */});
       } catch {
         // The child has already exited.
       }
     };
-    Deno.addSignalListener(signal, handler);
     return [signal, handler] as const;
   });
   // A terminal's Ctrl-C reaches the child directly; authsome only waits for it to exit.
-  const ignoreInt = () => {};
-  if (Deno.build.os !== "windows" && Deno.stdin.isTerminal()) {
-    Deno.addSignalListener("SIGINT", ignoreInt);
-  }
+  if (terminal) handlers.push(["SIGINT", () => {}]);
+  for (const [signal, handler] of handlers) Deno.addSignalListener(signal, handler);
   try {
+    child = start(argv, env);
     return exitCodeOf(await child.status);
   } finally {
     for (const [signal, handler] of handlers) Deno.removeSignalListener(signal, handler);
-    if (Deno.build.os !== "windows" && Deno.stdin.isTerminal()) {
-      Deno.removeSignalListener("SIGINT", ignoreInt);
-    }
   }
 }

@@ -7,6 +7,7 @@
 
 import { AIOHTTP_TRUST_ENV_HOOK } from "./aiohttp_hook.ts";
 import { nodeOptions } from "./node_preload.ts";
+import { KEY_ENV_VARS } from "../vault/key_env.ts";
 
 /** One change to the parent's environment. */
 export type EnvChange =
@@ -46,6 +47,8 @@ export interface ChildEnvInput {
   readonly placeholders: readonly string[];
   /** Every stored secret value; a parent variable holding one is replaced. */
   readonly secrets: readonly string[];
+  /** The child runs in a sandbox: the D-Bus session bus (the keyring's way in) is not named to it. */
+  readonly sandboxed?: boolean;
 }
 
 const LOOPBACK = ["localhost", "127.0.0.1", "::1"];
@@ -96,8 +99,10 @@ export function childEnvChanges(input: ChildEnvInput): EnvChange[] {
   }
   for (const [name, value] of Object.entries(input.parent)) {
     if (touched.has(name) || value === undefined) continue;
-    if (name === "AUTHSOME_PASSPHRASE" || name === "AUTHSOME_MASTER_KEY") {
+    if (KEY_ENV_VARS.includes(name)) {
       changes.push({ kind: "unset", name, why: "vault key" });
+    } else if (input.sandboxed && name === "DBUS_SESSION_BUS_ADDRESS") {
+      changes.push({ kind: "unset", name, why: "the keyring, out of the sandbox's reach" });
     } else if (secrets.has(value)) {
       set(name, PLACEHOLDER, "held a stored secret");
     }

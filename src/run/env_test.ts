@@ -67,3 +67,11 @@ Deno.test("childEnvChanges() says why it changes each variable", () => {
   assert.ok(changes.every((c) => c.why.length > 0));
   assert.equal(changes.filter((c) => c.name === "OPENAI_API_KEY").length, 1);
 });
+
+Deno.test("childEnvChanges() hides the D-Bus session bus from a sandboxed child only", () => {
+  const parent = { ...input.parent, DBUS_SESSION_BUS_ADDRESS: "unix:path=/run/user/1/bus" };
+  const open = applyEnvChanges(parent, childEnvChanges({ ...input, parent }));
+  assert.equal(open.DBUS_SESSION_BUS_ADDRESS, "unix:path=/run/user/1/bus");
+  const sandboxed = applyEnvChanges(parent, childEnvChanges({ ...input, parent, sandboxed: true }));
+  assert.ok(!("DBUS_SESSION_BUS_ADDRESS" in sandboxed));
+});

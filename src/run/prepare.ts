@@ -31,6 +31,8 @@ export interface RunSetup {
   readonly credentials: CredentialSource;
   readonly upstream: UpstreamConfig;
   readonly denyUnmatched: boolean;
+  /** The child will run in a sandbox. */
+  readonly sandboxed?: boolean;
   readonly onEvent: (event: ProxyEvent) => void;
 }
 
@@ -40,6 +42,10 @@ export interface PreparedRun extends AsyncDisposable {
   readonly proxy: RunningProxy;
   readonly changes: readonly EnvChange[];
   readonly childEnv: Record<string, string>;
+  /** The per-run folder: the CA bundle, Python's sitecustomize (and a sandbox's proxy socket). */
+  readonly runDir: string;
+  /** The CA file the child's CA variables name (both CAs when the second one is in use). */
+  readonly caPath: string;
   /** Providers' names neither CA may certify: `authsome cert rotate` adds them. */
   readonly uncovered: readonly NameNeed[];
   /** Providers' names the first CA leaves out, certified by the second (user-domains) CA. */
@@ -118,12 +124,15 @@ export async function prepareRun(setup: RunSetup): Promise<PreparedRun> {
       wgetrc,
       placeholders,
       secrets: setup.credentials.secrets().map((secret) => secret.reveal()),
+      sandboxed: setup.sandboxed,
     });
     return {
       runId,
       proxy,
       changes,
       childEnv: applyEnvChanges(setup.env, changes),
+      runDir,
+      caPath,
       uncovered: opened.uncovered,
       secondCovers: opened.secondCovers,
       [Symbol.asyncDispose]: cleanup,

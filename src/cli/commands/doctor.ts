@@ -16,6 +16,7 @@ import { EXIT } from "../exit_codes.ts";
 import { keyContext } from "../vault_access.ts";
 import { caChecks, type Check } from "./cert_checks.ts";
 import { missingKeyFile } from "./key_file_check.ts";
+import { protectionChecks } from "./protection_checks.ts";
 
 async function modeOf(path: string): Promise<number | undefined> {
   try {
@@ -133,7 +134,7 @@ export async function run(ctx: Context): Promise<number> {
     if (!isAuthsomeError(error)) throw error;
     checks.push({ name: "providers", ok: false, detail: error.message, hint: error.hint });
   }
-  checks.push(...(await caChecks(ctx)));
+  checks.push(...(await caChecks(ctx)), ...(await protectionChecks(ctx)));
   if (ctx.flags.json) {
     ctx.out.json({ ok: checks.every((c) => c.ok), checks });
   } else {

@@ -8,6 +8,10 @@ import { upstreamProxy } from "../../proxy/upstream.ts";
 import { parseConnectTo, parseResolve } from "../../proxy/upstream_rules.ts";
 import { runChild } from "../../run/child.ts";
 import { prepareRun } from "../../run/prepare.ts";
+import { applyProtection, protectionPlan } from "../../run/protect.ts";
+import { judgeSandbox, sandboxMode, unavailableError } from "../../run/sandbox.ts";
+import { launchSandboxed } from "../../run/sandbox_launch.ts";
+import { probeSandbox } from "../../run/sandbox_probe.ts";
 import { describeUncovered } from "../../tls/constrained_ca.ts";
 import type { Context } from "../command.ts";
 import type { Output } from "../output.ts";
@@ -93,6 +97,21 @@ export async function run(ctx: Context): Promise<number> {
     });
   }
   const values = ctx.args.values;
+  // First, before the vault is read: no program of this user may read the key out of this process.
+  const protection = applyProtection(protectionPlan(Deno.build.os));
+  if (protection.kind === "unavailable") {
+    ctx.out.warn(
+      `cannot make this process unreadable to your other programs (${protection.reason}): the child, running as you, could read the vault key from its memory`,
+    );
+  }
+  const sandbox = sandboxMode(values.sandbox as string | boolean | undefined, ctx.env);
+  let tool: string | undefined;
+  if (sandbox !== "off") {
+    // Before the vault is opened or the proxy started: nothing runs unsandboxed.
+    const verdict = judgeSandbox(await probeSandbox(sandbox === "network", ctx.env));
+    if (verdict.kind === "unavailable") throw unavailableError(verdict);
+    tool = verdict.tool;
+  }
   const choices = parseConnectionChoices(list(values.connection));
   const upstream = {
     resolve: list(values.resolve).map(parseResolve),
@@ -127,6 +146,7 @@ export async function run(ctx: Context): Promise<number> {
     credentials,
     upstream,
     denyUnmatched: values["deny-unmatched"] === true,
+    sandboxed: sandbox !== "off",
     onEvent: reporter(ctx.out, ctx.flags.verbose),
   });
   for (const name of describeUncovered(prepared.secondCovers)) {
@@ -145,5 +165,17 @@ export async function run(ctx: Context): Promise<number> {
       ctx.out.note(`authsome: ${change.kind} ${change.name} (${change.why})`);
     }
   }
-  return await runChild(argv, prepared.childEnv);
+  if (sandbox === "off" || tool === undefined) return await runChild(argv, prepared.childEnv);
+  await using launch = launchSandboxed({
+    mode: sandbox,
+    tool,
+    paths: ctx.paths,
+    env: ctx.env,
+    runDir: prepared.runDir,
+    caPath: prepared.caPath,
+    proxyPort: prepared.proxy.port,
+    argv,
+  });
+  if (ctx.flags.verbose) ctx.out.note(`authsome: sandbox: ${launch.argv.join(" ")}`);
+  return await runChild(launch.argv, prepared.childEnv, launch.options);
 }
