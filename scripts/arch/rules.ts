@@ -112,8 +112,10 @@ export function testOnlyExports(files: readonly SourceFile[]): Finding[] {
       const name = m[1];
       const word = new RegExp(`(?<![\\w$.])${name.replace(/\$/g, "\\$")}(?![\\w$])`, "g");
       const usedHere = (file.text.match(word)?.length ?? 0) > 1;
+      // Elsewhere, `.name` counts too: `(await import("./x.ts")).name(...)` uses it.
+      const member = new RegExp(`(?<![\\w$])${name.replace(/\$/g, "\\$")}(?![\\w$])`);
       const usedElsewhere = code.some((other) =>
-        other.path !== file.path && reExportFree(other.text).match(word) !== null
+        other.path !== file.path && member.test(reExportFree(other.text))
       );
       if (usedHere || usedElsewhere) continue;
       const tested = tests.some((text) => text.match(word) !== null);
