@@ -119,3 +119,20 @@ function knownKeysAt(root: z.ZodType, path: readonly PropertyKey[]): string[] {
 export function formatProblem(file: string, problem: Problem): string {
   return `${file} → ${problem.path || "(file)"}: ${problem.message}`;
 }
+
+/** A file's text parsed as JSON, or the one problem at its root that says why not. */
+export function parseJson(
+  text: string,
+): { readonly ok: true; readonly value: unknown } | {
+  readonly ok: false;
+  readonly problems: readonly Problem[];
+} {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (error) {
+    return {
+      ok: false,
+      problems: [{ path: "", message: `not valid JSON: ${(error as Error).message}` }],
+    };
+  }
+}

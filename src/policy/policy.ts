@@ -7,7 +7,7 @@
 
 import { z } from "zod";
 import { AuthsomeError } from "../errors.ts";
-import { type Problem, schemaProblems } from "../schema_problems.ts";
+import { parseJson, type Problem, schemaProblems } from "../schema_problems.ts";
 import { closest } from "../suggest.ts";
 import { compilePathPattern, type PathPattern, pathPatternProblem } from "./path_pattern.ts";
 
@@ -80,15 +80,9 @@ export type PolicyCheck =
 
 /** Checks a policy file's text against the schema and the known providers. */
 export function checkPolicyText(text: string, known: ReadonlySet<string>): PolicyCheck {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    return {
-      ok: false,
-      problems: [{ path: "", message: `not valid JSON: ${(error as Error).message}` }],
-    };
-  }
+  const json = parseJson(text);
+  if (!json.ok) return json;
+  const raw = json.value;
   const providers = (raw as { providers?: unknown } | null)?.providers;
   const unknown = providers !== null && typeof providers === "object"
     ? Object.keys(providers).filter((name) => !known.has(name))

@@ -5,7 +5,7 @@
  */
 
 import { basename } from "node:path";
-import { type Problem, schemaProblems } from "../schema_problems.ts";
+import { parseJson, type Problem, schemaProblems } from "../schema_problems.ts";
 import { closest } from "../suggest.ts";
 import type { RouteSpec } from "./api_url.ts";
 import { compileRoutes, injectionsOf, primaryField } from "./compile.ts";
@@ -25,16 +25,8 @@ export type CheckResult =
 
 /** Parses a provider file's text; JSON errors become a problem at the root. */
 export function checkProviderText(text: string): CheckResult {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    return {
-      ok: false,
-      problems: [{ path: "", message: `not valid JSON: ${(error as Error).message}` }],
-    };
-  }
-  return checkProvider(raw);
+  const parsed = parseJson(text);
+  return parsed.ok ? checkProvider(parsed.value) : parsed;
 }
 
 /**

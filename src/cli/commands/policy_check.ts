@@ -1,20 +1,15 @@
 /** `authsome policy check FILE`: every problem of a run policy file, or its effective rules. */
 
-import { AuthsomeError } from "../../errors.ts";
 import { checkPolicyText } from "../../policy/mod.ts";
 import { formatProblem } from "../../schema_problems.ts";
 import type { Context } from "../command.ts";
+import { readInputFile } from "../input_file.ts";
 import { EXIT } from "../exit_codes.ts";
 
 /** Runs the command. */
 export async function run(ctx: Context): Promise<number> {
   const file = ctx.args.positionals[0];
-  let text: string;
-  try {
-    text = await Deno.readTextFile(file);
-  } catch (error) {
-    throw new AuthsomeError("not_found", `Cannot read "${file}": ${(error as Error).message}`);
-  }
+  const text = await readInputFile(file);
   const registry = await ctx.registry();
   const result = checkPolicyText(text, new Set(registry.providers.keys()));
   if (!result.ok) {

@@ -1,20 +1,15 @@
 /** `authsome providers validate FILE`: every problem of a provider file, with its JSON path. */
 
-import { AuthsomeError } from "../../errors.ts";
 import { checkProviderFile } from "../../providers/validate.ts";
 import type { Context } from "../command.ts";
+import { readInputFile } from "../input_file.ts";
 import { EXIT } from "../exit_codes.ts";
 import { formatProblem } from "../../schema_problems.ts";
 
 /** Runs the command. */
 export async function run(ctx: Context): Promise<number> {
   const file = ctx.args.positionals[0];
-  let text: string;
-  try {
-    text = await Deno.readTextFile(file);
-  } catch (error) {
-    throw new AuthsomeError("not_found", `Cannot read "${file}": ${(error as Error).message}`);
-  }
+  const text = await readInputFile(file);
   const result = checkProviderFile(file, text);
   if (ctx.flags.json) {
     ctx.out.json(
