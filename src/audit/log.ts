@@ -22,6 +22,8 @@ export interface AuditEntry {
   readonly injected: boolean;
   /** A short code when the proxy answered itself, such as `authsome_upstream`. */
   readonly error?: string;
+  /** Headers (lower case) and query parameters (`?name`) that carried the placeholder: replaced or removed. */
+  readonly placeholders?: Readonly<Record<string, "replaced" | "removed">>;
 }
 
 const encoder = new TextEncoder();

@@ -40,6 +40,8 @@ const FAILURE_MEMORY_MS = 5_000;
 export interface Resolved {
   readonly connection: string;
   readonly credentials: readonly Credential[];
+  /** The same credential in each other place the provider accepts it (`accepts`), for placeholders the child sent there. */
+  readonly accepted?: readonly Credential[];
   /** Call when the upstream answered 401 to these credentials: the next request refreshes once. */
   readonly onRejected?: () => void;
 }
@@ -116,10 +118,12 @@ export class CredentialSource {
   async credentials(provider: string, requested?: string, _route?: Route): Promise<Resolved> {
     const connection = await this.connection(provider, requested);
     const definition = this.#provider(provider);
-    const credentials = credentialsFor(
-      definition.injections,
+    const primary = primaryField(definition.definition);
+    const credentials = credentialsFor(definition.injections, connection.fields, primary, provider);
+    const accepted = credentialsFor(
+      definition.definition.accepts,
       connection.fields,
-      primaryField(definition.definition),
+      primary,
       provider,
     );
     const renewable = connection.fields.refresh_token !== undefined ||
@@ -128,7 +132,7 @@ export class CredentialSource {
     const onRejected = this.#refresh && renewable && token !== undefined
       ? () => this.#reject(`${provider}/${connection.name}`, token)
       : undefined;
-    return { connection: connection.name, credentials, onRejected };
+    return { connection: connection.name, credentials, accepted, onRejected };
   }
 
   #reject(key: string, token: string): void {

@@ -9,11 +9,17 @@ import { writeConn, writeSocket } from "./byte_source.ts";
 
 const CHUNK = 16 * 1024;
 
-/** Copies upstream bytes to the socket until upstream ends; `onChunk` sees each chunk. Ends the socket after. */
+/** What passes upstream bytes on: each chunk in, the bytes to write out; `end` at upstream's end. */
+export interface Filter {
+  push(chunk: Uint8Array): Uint8Array;
+  end(): Uint8Array;
+}
+
+/** Copies upstream bytes to the socket until upstream ends, through `filter`. Ends the socket after. */
 export async function upstreamToSocket(
   conn: Deno.Conn,
   socket: Socket,
-  onChunk?: (chunk: Uint8Array) => void,
+  filter?: Filter,
 ): Promise<void> {
   const buffer = new Uint8Array(CHUNK);
   try {
@@ -21,12 +27,14 @@ export async function upstreamToSocket(
       const n = await conn.read(buffer);
       if (n === null) break;
       const chunk = buffer.slice(0, n);
-      onChunk?.(chunk);
-      await writeSocket(socket, chunk);
+      const out = filter ? filter.push(chunk) : chunk;
+      if (out.length > 0) await writeSocket(socket, out);
     }
   } catch {
     // Either side went away; the socket is ended below.
   }
+  const rest = filter?.end();
+  if (rest && rest.length > 0) await writeSocket(socket, rest).catch(() => {});
   if (!socket.destroyed) socket.end();
 }
 

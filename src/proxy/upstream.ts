@@ -50,10 +50,11 @@ function describe(error: unknown, host: string, port: number): string {
   }
   if (error instanceof Deno.errors.TimedOut) return `timed out connecting to ${host}:${port}`;
   const message = error instanceof Error ? error.message : String(error);
-  if (/dns|lookup|resolve|name or service/i.test(message)) return `cannot resolve ${host}`;
-  if (/certificate|tls|handshake|UnknownIssuer|NotValidForName|Expired/i.test(message)) {
+  // TLS first: a name mismatch's text holds "DnsName", which is no resolver failure.
+  if (/certificate|tls|handshake|UnknownIssuer|NotValidForName|Expired|DnsName/i.test(message)) {
     return `TLS verification failed for ${host}: ${message.replace(/\s+/g, " ").slice(0, 200)}`;
   }
+  if (/dns|lookup|resolve|name or service/i.test(message)) return `cannot resolve ${host}`;
   return `cannot reach ${host}:${port}: ${message.slice(0, 200)}`;
 }
 
@@ -104,6 +105,7 @@ async function viaProxy(
       timeoutMs,
       "proxy",
     );
+    conn.setNoDelay(true);
   } catch (error) {
     throw new AuthsomeError("network", `upstream proxy: ${describe(error, proxyHost, proxyPort)}`, {
       cause: error,
@@ -146,7 +148,9 @@ export async function openTcp(
       return await viaProxy(config.proxy, host, port, config.connectTimeoutMs);
     }
     const address = connectAddress(host, port, config);
-    return await withTimeout(Deno.connect(address), config.connectTimeoutMs, "connect");
+    const conn = await withTimeout(Deno.connect(address), config.connectTimeoutMs, "connect");
+    conn.setNoDelay(true);
+    return conn;
   } catch (error) {
     if (error instanceof AuthsomeError) throw error;
     throw new AuthsomeError("network", describe(error, host, port), { cause: error });

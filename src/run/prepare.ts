@@ -77,7 +77,7 @@ export async function prepareRun(setup: RunSetup): Promise<PreparedRun> {
       runId,
       routes: setup.registry.routes.filter((route) => connected.has(route.provider)),
       credentials: setup.credentials,
-      leaf: (host) => leaves.get(host),
+      leaf: (host) => leaves.context(host),
       caPage: (method, path) => caPageResponse(method, path, leaves.ca),
       upstream: setup.upstream,
       denyUnmatched: setup.denyUnmatched,

@@ -1,0 +1,54 @@
+/**
+ * Request paths as an origin will read them: RFC 3986 §5.2.4 dot-segment
+ * removal, after decoding `%2e`, with a backslash (WHATWG URL parsing) or an
+ * encoded `/` or `\` inside a dot segment taken as a separator, and a dot
+ * segment with `;parameters` (Tomcat) taken as the dot segment. Pure; routes
+ * are matched on what this returns, so `/v1/../v2` cannot pass as `/v1`.
+ */
+
+/** `.` or `..`, `%2e` in either case standing for a dot, optionally followed by `;params`. */
+const DOT_SEGMENT = /^(?:\.|%2e){1,2}(?=$|;)/i;
+/** A dot segment ended by an encoded `/` or `\`: the rest is a new segment. */
+const DOT_THEN_ENCODED_SLASH = /^((?:\.|%2e){1,2})%(?:2f|5c)/i;
+/** Anything that could make a path non-canonical; most paths have none of it. */
+const SUSPECT = /[.\\]|%2e|%2f|%5c/i;
+
+/**
+ * The canonical form of a path (no query): dot segments removed as the
+ * origin would, empty segments kept. `mergeSlashes` also drops empty
+ * segments first, as nginx's `merge_slashes` does.
+ */
+export function canonicalPath(path: string, mergeSlashes = false): string {
+  if (!SUSPECT.test(path) && !(mergeSlashes && path.includes("//"))) return path;
+  const input = splitSegments(path);
+  const out: string[] = [];
+  const absolute = path.startsWith("/") || path.startsWith("\\");
+  for (let i = absolute ? 1 : 0; i < input.length; i++) {
+    const segment = input[i];
+    const last = i === input.length - 1;
+    if (mergeSlashes && segment === "" && !last) continue;
+    const dot = DOT_SEGMENT.exec(segment);
+    if (!dot) {
+      out.push(segment);
+      continue;
+    }
+    if (dot[0].replace(/%2e/gi, ".").length === 2) out.pop();
+    // A trailing dot segment leaves the directory it names: "/a/.." is "/".
+    if (last) out.push("");
+  }
+  return `${absolute ? "/" : ""}${out.join("/")}`;
+}
+
+/** Splits on `/` and `\`, and after a dot segment on `%2F` and `%5C` too. */
+function splitSegments(path: string): string[] {
+  const out: string[] = [];
+  for (let segment of path.split(/[/\\]/)) {
+    let m: RegExpExecArray | null;
+    while ((m = DOT_THEN_ENCODED_SLASH.exec(segment)) !== null) {
+      out.push(m[1]);
+      segment = segment.slice(m[0].length);
+    }
+    out.push(segment);
+  }
+  return out;
+}
