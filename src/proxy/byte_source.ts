@@ -26,6 +26,7 @@ function sweep(): void {
 /** Chunks of a socket, pulled one at a time. */
 export class ByteSource {
   readonly #socket: Socket;
+  readonly #under: Socket | undefined;
   readonly #queue: Uint8Array[] = [];
   #queued = 0;
   #ended = false;
@@ -35,7 +36,10 @@ export class ByteSource {
   readonly #onData = (chunk: Uint8Array) => {
     this.#queue.push(chunk);
     this.#queued += chunk.length;
-    if (this.#queued > HIGH_WATER) this.#socket.pause();
+    if (this.#queued > HIGH_WATER) {
+      this.#socket.pause();
+      this.#under?.pause();
+    }
     this.#notify();
   };
   readonly #onEnd = () => {
@@ -49,8 +53,13 @@ export class ByteSource {
     this.#notify();
   };
 
-  constructor(socket: Socket) {
+  /**
+   * Reads `socket`; `under` is the socket a TLS socket wraps, paused with
+   * it, because pausing a TLS socket alone does not stop it reading (Deno).
+   */
+  constructor(socket: Socket, under?: Socket) {
     this.#socket = socket;
+    this.#under = under;
     socket.on("data", this.#onData);
     socket.on("end", this.#onEnd);
     socket.on("close", this.#onEnd);
@@ -98,7 +107,10 @@ export class ByteSource {
     }
     const chunk = this.#queue.shift()!;
     this.#queued -= chunk.length;
-    if (this.#queued <= HIGH_WATER && this.#socket.isPaused()) this.#socket.resume();
+    if (this.#queued <= HIGH_WATER && this.#socket.isPaused()) {
+      this.#socket.resume();
+      this.#under?.resume();
+    }
     return chunk;
   }
 

@@ -8,6 +8,7 @@
  */
 
 import type { Socket } from "node:net";
+import { Duplex } from "node:stream";
 import { TLSSocket } from "node:tls";
 import { isAuthsomeError } from "../errors.ts";
 import { pathOnly } from "../providers/matcher.ts";
@@ -65,6 +66,36 @@ function closeQuietly(conn: Deno.Conn | undefined): void {
   }
 }
 
+/**
+ * The child's socket as a stream the TLS socket reads: bytes pass only while
+ * `socket` flows, so pausing it (ByteSource does, past its high-water mark)
+ * stops the TLS layer reading. Given the socket itself, Deno's TLSSocket
+ * reads it to the end whatever is paused, and a stalled upstream grew the
+ * proxy by the whole upload.
+ */
+function gatedTransport(socket: Socket, early: Uint8Array): Duplex {
+  const transport = new Duplex({
+    read() {},
+    write(chunk, _encoding, callback) {
+      socket.write(chunk, callback);
+    },
+    final(callback) {
+      socket.end();
+      callback();
+    },
+    destroy(error, callback) {
+      socket.destroy(error ?? undefined);
+      callback(error);
+    },
+  });
+  if (early.length > 0) transport.push(early);
+  socket.on("data", (chunk: Uint8Array) => transport.push(chunk));
+  socket.on("end", () => transport.push(null));
+  socket.on("close", () => transport.destroy());
+  socket.resume();
+  return transport;
+}
+
 /** Serves an intercepted CONNECT on `socket`; `early` holds bytes the client sent after CONNECT. */
 export async function intercept(
   ctx: ProxyContext,
@@ -81,19 +112,20 @@ export async function intercept(
     upstream.then((u) => closeQuietly(u.kind === "ok" ? u.conn : undefined));
     throw error;
   }
-  if (early.length > 0) socket.unshift(early);
-  const tls = new TLSSocket(socket, {
+  const tls = new TLSSocket(gatedTransport(socket, early), {
     isServer: true,
     secureContext: secure,
     ALPNProtocols: ["http/1.1"],
   });
   tls.on("error", () => tls.destroy());
-  await new Session(ctx, tls, target, upstream).serve();
+  await new Session(ctx, tls, socket, target, upstream).serve();
 }
 
 class Session {
   readonly #ctx: ProxyContext;
   readonly #tls: TLSSocket;
+  /** The child's TCP socket under the TLS socket: what pausing must stop. */
+  readonly #raw: Socket;
   readonly #source: ByteSource;
   readonly #target: Authority;
   readonly #pending: Pending[] = [];
@@ -104,12 +136,19 @@ class Session {
   readonly #masked = new Set<string>();
   #warned = false;
 
-  constructor(ctx: ProxyContext, tls: TLSSocket, target: Authority, upstream: Promise<Upstream>) {
+  constructor(
+    ctx: ProxyContext,
+    tls: TLSSocket,
+    raw: Socket,
+    target: Authority,
+    upstream: Promise<Upstream>,
+  ) {
     this.#ctx = ctx;
     this.#tls = tls;
     this.#target = target;
     this.#connecting = upstream;
-    this.#source = new ByteSource(tls);
+    this.#raw = raw;
+    this.#source = new ByteSource(tls, raw);
     this.#scanner = new ResponseScanner((response) => {
       const pending = this.#pending.shift();
       if (!pending) return;
@@ -222,7 +261,7 @@ class Session {
     if (!(await this.#forward(head, pending))) return false;
     if (!(await this.#relayBody(routed.framing, pending))) return false;
     if (switched && (await switched) === 101) {
-      await socketToUpstream(this.#tls, this.#upstream!, this.#source.detach());
+      await socketToUpstream(this.#tls, this.#upstream!, this.#source.detach(), this.#raw);
       return false;
     }
     return true;

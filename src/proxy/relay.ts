@@ -38,11 +38,15 @@ export async function upstreamToSocket(
   if (!socket.destroyed) socket.end();
 }
 
-/** Copies socket bytes to upstream until the socket ends, then half-closes upstream. */
+/**
+ * Copies socket bytes to upstream until the socket ends, then half-closes
+ * upstream; `under`, the socket a TLS socket reads, is paused with it.
+ */
 export function socketToUpstream(
   socket: Socket,
   conn: Deno.Conn,
   first?: Uint8Array,
+  under?: Socket,
 ): Promise<void> {
   return new Promise((resolve) => {
     let chain = first && first.length > 0 ? writeConn(conn, first) : Promise.resolve();
@@ -52,8 +56,12 @@ export function socketToUpstream(
     };
     const onData = (chunk: Uint8Array) => {
       socket.pause();
+      under?.pause();
       chain = chain.then(() => writeConn(conn, chunk)).then(
-        () => void socket.resume(),
+        () => {
+          socket.resume();
+          under?.resume();
+        },
         () => void socket.destroy(),
       );
     };
@@ -61,6 +69,7 @@ export function socketToUpstream(
     socket.once("end", finish);
     socket.once("close", finish);
     socket.resume();
+    under?.resume();
   });
 }
 
