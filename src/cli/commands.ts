@@ -159,7 +159,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       },
       "deny-unmatched": {
         type: "boolean",
-        description: "Refuse CONNECT to hosts no provider declares",
+        description: "Refuse requests to hosts no provider declares",
       },
     },
     positionals: { min: 0, max: 0 },

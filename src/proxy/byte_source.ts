@@ -6,6 +6,7 @@
  */
 
 import type { Socket } from "node:net";
+import { Duplex } from "node:stream";
 
 const HIGH_WATER = 256 * 1024;
 /** How often deadlines are checked: one timer for every connection, not one per read. */
@@ -175,4 +176,34 @@ export function writeSocket(socket: Socket, bytes: Uint8Array): Promise<void> {
 export async function writeConn(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
   let rest = bytes;
   while (rest.length > 0) rest = rest.subarray(await conn.write(rest));
+}
+
+/**
+ * The child's socket as a stream the TLS socket reads: bytes pass only while
+ * `socket` flows, so pausing it (ByteSource does, past its high-water mark)
+ * stops the TLS layer reading. Given the socket itself, Deno's TLSSocket
+ * reads it to the end whatever is paused, and a stalled upstream grew the
+ * proxy by the whole upload.
+ */
+export function gatedTransport(socket: Socket, early: Uint8Array): Duplex {
+  const transport = new Duplex({
+    read() {},
+    write(chunk, _encoding, callback) {
+      socket.write(chunk, callback);
+    },
+    final(callback) {
+      socket.end();
+      callback();
+    },
+    destroy(error, callback) {
+      socket.destroy(error ?? undefined);
+      callback(error);
+    },
+  });
+  if (early.length > 0) transport.push(early);
+  socket.on("data", (chunk: Uint8Array) => transport.push(chunk));
+  socket.on("end", () => transport.push(null));
+  socket.on("close", () => transport.destroy());
+  socket.resume();
+  return transport;
 }

@@ -10,8 +10,8 @@
 const DOT_SEGMENT = /^(?:\.|%2e){1,2}(?=$|;)/i;
 /** A dot segment ended by an encoded `/` or `\`: the rest is a new segment. */
 const DOT_THEN_ENCODED_SLASH = /^((?:\.|%2e){1,2})%(?:2f|5c)/i;
-/** Anything that could make a path non-canonical; most paths have none of it. */
-const SUSPECT = /[.\\]|%2e|%2f|%5c/i;
+/** Anything that could make a path non-canonical (a dot starting a segment, `\`, `%2f`, `%5c`); most paths have none. */
+const SUSPECT = /(?:^|\/)(?:\.|%2e)|\\|%2f|%5c/i;
 
 /**
  * The canonical form of a path (no query): dot segments removed as the

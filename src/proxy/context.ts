@@ -15,7 +15,13 @@ export type ProxyEvent =
     readonly providers: readonly [string, string];
   }
   | { readonly kind: "tunnel"; readonly host: string; readonly port: number }
-  | { readonly kind: "denied"; readonly host: string; readonly port: number }
+  | {
+    readonly kind: "denied";
+    readonly host: string;
+    readonly port: number;
+    /** A plain http:// request rather than a CONNECT. */
+    readonly plain?: boolean;
+  }
   | { readonly kind: "upstream_error"; readonly host: string; readonly message: string };
 
 /** Everything a connection handler needs. */

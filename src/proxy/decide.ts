@@ -184,7 +184,7 @@ export function routeRequest(
   }
   const raw = pathOnly(target);
   const match = matchRoute(routes, tunnel.host, tunnel.port, target);
-  for (const merge of [false, true]) {
+  for (const merge of BOTH) {
     const canonical = canonicalPath(raw, merge);
     if (canonical === raw) continue;
     const other = matchRoute(routes, tunnel.host, tunnel.port, canonical);
@@ -226,6 +226,8 @@ function originForm(target: string): string {
   const rest = target.slice(start + end);
   return rest.startsWith("?") ? `/${rest}` : rest;
 }
+
+const BOTH = [false, true] as const;
 
 /** Status and error code the child gets when its credential could not be had. */
 export const CREDENTIAL_ERRORS: Readonly<

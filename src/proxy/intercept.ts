@@ -8,12 +8,11 @@
  */
 
 import type { Socket } from "node:net";
-import { Duplex } from "node:stream";
 import { TLSSocket } from "node:tls";
 import { isAuthsomeError } from "../errors.ts";
 import { pathOnly } from "../providers/matcher.ts";
 import type { Authority } from "./authority.ts";
-import { ByteSource, writeConn, writeSocket } from "./byte_source.ts";
+import { ByteSource, gatedTransport, writeConn, writeSocket } from "./byte_source.ts";
 import { ChunkedScanner } from "./chunked.ts";
 import type { ProxyContext } from "./context.ts";
 import { type Lookup, planRequest, type Routed, routeRequest } from "./decide.ts";
@@ -64,36 +63,6 @@ function closeQuietly(conn: Deno.Conn | undefined): void {
   } catch {
     // Already closed.
   }
-}
-
-/**
- * The child's socket as a stream the TLS socket reads: bytes pass only while
- * `socket` flows, so pausing it (ByteSource does, past its high-water mark)
- * stops the TLS layer reading. Given the socket itself, Deno's TLSSocket
- * reads it to the end whatever is paused, and a stalled upstream grew the
- * proxy by the whole upload.
- */
-function gatedTransport(socket: Socket, early: Uint8Array): Duplex {
-  const transport = new Duplex({
-    read() {},
-    write(chunk, _encoding, callback) {
-      socket.write(chunk, callback);
-    },
-    final(callback) {
-      socket.end();
-      callback();
-    },
-    destroy(error, callback) {
-      socket.destroy(error ?? undefined);
-      callback(error);
-    },
-  });
-  if (early.length > 0) transport.push(early);
-  socket.on("data", (chunk: Uint8Array) => transport.push(chunk));
-  socket.on("end", () => transport.push(null));
-  socket.on("close", () => transport.destroy());
-  socket.resume();
-  return transport;
 }
 
 /** Serves an intercepted CONNECT on `socket`; `early` holds bytes the client sent after CONNECT. */

@@ -61,6 +61,8 @@ export class ResponseScanner {
   /** Whether the current body is masked (identity-encoded, with secrets to mask). */
   #maskBody = false;
   #out: Uint8Array[] = [];
+  /** Whether the bytes to send differ from the chunk pushed (a head rewritten, bytes held). */
+  #changed = false;
 
   constructor(onResponse: (response: ResponseSeen) => void) {
     this.#onResponse = onResponse;
@@ -88,7 +90,10 @@ export class ResponseScanner {
       return chunk;
     }
     this.#out = [];
+    this.#changed = false;
     this.#scan(chunk);
+    // Bodies are masked in place: most chunks go out as they came.
+    if (!this.#changed) return chunk;
     const out = this.#out;
     if (out.length === 1) return out[0];
     let size = 0;
@@ -112,6 +117,7 @@ export class ResponseScanner {
   #emit(bytes: Uint8Array, final = false): void {
     if (!this.#mask.active) return;
     const out = this.#maskBody ? this.#mask.body(bytes, final) : bytes;
+    if (out !== bytes) this.#changed = true;
     if (out.length > 0) this.#out.push(out);
   }
 
@@ -164,6 +170,7 @@ export class ResponseScanner {
     }
     const end = indexOfCrlfCrlf(view, previous - 3);
     if (end === -1) {
+      this.#changed = true;
       this.#head = view.slice();
       if (!this.#mask.active) this.#headPassed = view.length;
       if (view.length > MAX_HEAD) {
@@ -180,8 +187,9 @@ export class ResponseScanner {
     this.#begin(text);
     if (this.#mask.active) {
       const masked = this.#mask.text(text, PLACEHOLDER);
-      if (this.#headPassed > 0) this.#out.push(view.slice(this.#headPassed, headLength));
-      else this.#out.push(masked === text ? view.slice(0, headLength) : latin1Bytes(masked));
+      if (previous > 0 || masked !== text) this.#changed = true;
+      if (this.#headPassed > 0) this.#out.push(view.subarray(this.#headPassed, headLength));
+      else this.#out.push(masked === text ? view.subarray(0, headLength) : latin1Bytes(masked));
     }
     this.#headPassed = 0;
     return offset + headLength - previous;

@@ -97,7 +97,9 @@ async function handle(ctx: ProxyContext, socket: Socket): Promise<void> {
         if (decision.keepAlive) continue;
         return;
       case "answer": {
-        if (decision.denied) ctx.emit({ kind: "denied", ...decision.denied });
+        if (decision.denied) {
+          ctx.emit({ kind: "denied", ...decision.denied, plain: head.method !== "CONNECT" });
+        }
         const bytes = errorResponse(decision.status, decision.code, decision.message, {
           close: true,
         });
