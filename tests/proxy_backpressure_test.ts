@@ -6,51 +6,16 @@
  */
 
 import assert from "node:assert/strict";
-import { loadOrCreateCa } from "../src/tls/ca.ts";
-import { issueLeaf, loadOrCreateLeafKey } from "../src/tls/leaf.ts";
 import { tempHome } from "./helpers/cli.ts";
 import { authsome } from "./helpers/cli.ts";
 import { type LiveProxy, liveProxy, readUntilClose, tunnelTls } from "./helpers/live_proxy.ts";
 import { CANARY } from "./helpers/run.ts";
+import { rawOrigin } from "./helpers/raw_origin.ts";
 
 const TOTAL = 300 * 1024 * 1024;
 const BOUND = 32 * 1024 * 1024;
 const CHUNK = new Uint8Array(256 * 1024).fill(0x61);
 const enc = new TextEncoder();
-
-/** A TLS origin for api.openai.com that hands each accepted connection to `serve`. */
-async function rawOrigin(dir: string, serve: (conn: Deno.TlsConn) => Promise<void>) {
-  const ca = await loadOrCreateCa(dir, { owner: "test-origin" });
-  const key = await loadOrCreateLeafKey(dir);
-  const cert = await issueLeaf(ca, "api.openai.com", key, new Date());
-  const listener = Deno.listenTls({
-    hostname: "127.0.0.1",
-    port: 0,
-    cert,
-    key: key.export({ type: "pkcs8", format: "pem" }) as string,
-  });
-  const conns: Deno.TlsConn[] = [];
-  (async () => {
-    for await (const conn of listener) {
-      conns.push(conn);
-      serve(conn).catch(() => {});
-    }
-  })().catch(() => {});
-  return {
-    port: (listener.addr as Deno.NetAddr).port,
-    caFile: ca.paths.cert,
-    close: () => {
-      for (const conn of conns) {
-        try {
-          conn.close();
-        } catch {
-          // Already closed.
-        }
-      }
-      listener.close();
-    },
-  };
-}
 
 function rss(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(Deno.readTextFileSync(`/proc/${pid}/status`))![1]) * 1024;
@@ -83,20 +48,14 @@ async function withProxy(
     stdin: CANARY,
   });
   assert.equal(login.code, 0, login.stderr);
-  const originDir = await Deno.makeTempDir({ prefix: "authsome-raw-origin-" });
-  const origin = await rawOrigin(originDir, serve);
-  try {
-    await using proxy = await liveProxy(home.path, [
-      "--connect-to",
-      `api.openai.com:443:127.0.0.1:${origin.port}`,
-      "--upstream-ca",
-      origin.caFile,
-    ]);
-    await test(proxy);
-  } finally {
-    origin.close();
-    await Deno.remove(originDir, { recursive: true });
-  }
+  await using origin = await rawOrigin(serve);
+  await using proxy = await liveProxy(home.path, [
+    "--connect-to",
+    `api.openai.com:443:127.0.0.1:${origin.port}`,
+    "--upstream-ca",
+    origin.caFile,
+  ]);
+  await test(proxy);
 }
 
 function report(what: string, before: number, after: number, moved: number): void {

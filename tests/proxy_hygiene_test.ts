@@ -10,6 +10,7 @@ import { client } from "./helpers/clients.ts";
 import { type LiveProxy, liveProxy, readUntilClose, tunnelTls } from "./helpers/live_proxy.ts";
 import { CANARY, e2e, MASKED } from "./helpers/run.ts";
 import { startOrigin } from "../scripts/fake_api.ts";
+import { rawOrigin } from "./helpers/raw_origin.ts";
 
 const curl = client("curl", "the proxy's main client");
 const enc = new TextEncoder();
@@ -220,4 +221,30 @@ Deno.test({
     /TLS verification failed for api\.anthropic\.com: .*not valid for name[^]* 502$/,
   );
   assert.doesNotMatch(result.stdout, /cannot resolve/);
+});
+
+Deno.test("the upstream connection opens at CONNECT, before the child sends a request", async () => {
+  await using home = await tempHome();
+  const login = await authsome(["login", "openai", "--key-stdin"], {
+    home: home.path,
+    stdin: CANARY,
+  });
+  assert.equal(login.code, 0, login.stderr);
+  let handshakes = 0;
+  await using origin = await rawOrigin(async (conn) => {
+    await conn.handshake();
+    handshakes++;
+  });
+  await using proxy = await liveProxy(home.path, [
+    "--connect-to",
+    `api.openai.com:443:127.0.0.1:${origin.port}`,
+    "--upstream-ca",
+    origin.caFile,
+  ]);
+  const conn = await tunnelTls(proxy);
+  await conn.handshake();
+  for (let i = 0; i < 50 && handshakes === 0; i++) await new Promise((r) => setTimeout(r, 20));
+  conn.close();
+  assert.equal(origin.accepted(), 1, "one upstream connection for the tunnel, before any request");
+  assert.equal(handshakes, 1, "its TLS handshake done in parallel with the child's");
 });

@@ -229,6 +229,15 @@ function originForm(target: string): string {
 
 const BOTH = [false, true] as const;
 
+/**
+ * What the connection becomes after the response to a request: a raw relay
+ * only when the request asked to upgrade and the origin answered 101 (RFC
+ * 9110 §7.8); any other answer keeps it in HTTP mode, every check applying.
+ */
+export function afterResponse(head: RequestHead, status: number): "relay" | "http" {
+  return status === 101 && getHeaders(head, "upgrade").length > 0 ? "relay" : "http";
+}
+
 /** Status and error code the child gets when its credential could not be had. */
 export const CREDENTIAL_ERRORS: Readonly<
   Partial<Record<ErrorCode, { readonly status: number; readonly code: string }>>

@@ -4,7 +4,13 @@ import type { Route } from "../providers/matcher.ts";
 import { PLACEHOLDER } from "../run/env.ts";
 import { Secret } from "../secret.ts";
 import { canonicalPath } from "./canonical.ts";
-import { CREDENTIAL_ERRORS, decideConnect, planRequest, routeRequest } from "./decide.ts";
+import {
+  afterResponse,
+  CREDENTIAL_ERRORS,
+  decideConnect,
+  planRequest,
+  routeRequest,
+} from "./decide.ts";
 import { getHeaders } from "./inject.ts";
 import { parseRequestHead, type RequestHead } from "./request_head.ts";
 
@@ -215,4 +221,17 @@ Deno.test("planRequest() gives a placeholder the credential where accepted, else
       fates,
     );
   }
+});
+
+Deno.test("afterResponse() relays raw only after a 101 to a request that asked to upgrade", () => {
+  const upgrade = head("GET /ws HTTP/1.1\nHost: a\nUpgrade: websocket\nConnection: Upgrade\n\n");
+  const plain = head("GET /ws HTTP/1.1\nHost: a\n\n");
+  const rows: [RequestHead, number, "relay" | "http"][] = [
+    [upgrade, 101, "relay"],
+    [upgrade, 200, "http"],
+    [upgrade, 401, "http"],
+    [upgrade, 0, "http"],
+    [plain, 101, "http"],
+  ];
+  for (const [h, status, want] of rows) assert.equal(afterResponse(h, status), want, `${status}`);
 });

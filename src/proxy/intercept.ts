@@ -15,7 +15,7 @@ import type { Authority } from "./authority.ts";
 import { ByteSource, gatedTransport, writeConn, writeSocket } from "./byte_source.ts";
 import { ChunkedScanner } from "./chunked.ts";
 import type { ProxyContext } from "./context.ts";
-import { type Lookup, planRequest, type Routed, routeRequest } from "./decide.ts";
+import { afterResponse, type Lookup, planRequest, type Routed, routeRequest } from "./decide.ts";
 import type { BodyFraming } from "./framing.ts";
 import { getHeaders, serializeHead } from "./inject.ts";
 import { secretForms } from "./mask.ts";
@@ -229,7 +229,7 @@ class Session {
       : undefined;
     if (!(await this.#forward(head, pending))) return false;
     if (!(await this.#relayBody(routed.framing, pending))) return false;
-    if (switched && (await switched) === 101) {
+    if (switched && afterResponse(head, await switched) === "relay") {
       await socketToUpstream(this.#tls, this.#upstream!, this.#source.detach(), this.#raw);
       return false;
     }

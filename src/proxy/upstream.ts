@@ -44,7 +44,8 @@ export function upstreamProxy(
   return url;
 }
 
-function describe(error: unknown, host: string, port: number): string {
+/** What failed when connecting to HOST:PORT, in words for the child's 502 (TLS before DNS). */
+export function describeConnectError(error: unknown, host: string, port: number): string {
   if (error instanceof Deno.errors.ConnectionRefused) {
     return `connection refused by ${host}:${port}`;
   }
@@ -107,9 +108,13 @@ async function viaProxy(
     );
     conn.setNoDelay(true);
   } catch (error) {
-    throw new AuthsomeError("network", `upstream proxy: ${describe(error, proxyHost, proxyPort)}`, {
-      cause: error,
-    });
+    throw new AuthsomeError(
+      "network",
+      `upstream proxy: ${describeConnectError(error, proxyHost, proxyPort)}`,
+      {
+        cause: error,
+      },
+    );
   }
   try {
     const auth = proxy.username
@@ -153,7 +158,7 @@ export async function openTcp(
     return conn;
   } catch (error) {
     if (error instanceof AuthsomeError) throw error;
-    throw new AuthsomeError("network", describe(error, host, port), { cause: error });
+    throw new AuthsomeError("network", describeConnectError(error, host, port), { cause: error });
   }
 }
 
@@ -174,6 +179,6 @@ export async function openTls(
     } catch {
       // Already closed by the failed handshake.
     }
-    throw new AuthsomeError("network", describe(error, host, port), { cause: error });
+    throw new AuthsomeError("network", describeConnectError(error, host, port), { cause: error });
   }
 }
