@@ -6,7 +6,6 @@
  */
 
 import type { Socket } from "node:net";
-import { Duplex } from "node:stream";
 
 const HIGH_WATER = 256 * 1024;
 /** How often deadlines are checked: one timer for every connection, not one per read. */
@@ -39,7 +38,7 @@ export class ByteSource {
     this.#queued += chunk.length;
     if (this.#queued > HIGH_WATER) {
       this.#socket.pause();
-      this.#under?.pause();
+      if (this.#under) stopReading(this.#under);
     }
     this.#notify();
   };
@@ -55,8 +54,8 @@ export class ByteSource {
   };
 
   /**
-   * Reads `socket`; `under` is the socket a TLS socket wraps, paused with
-   * it, because pausing a TLS socket alone does not stop it reading (Deno).
+   * Reads `socket`; `under` is the socket a TLS socket wraps, whose reads
+   * stop with it (see {@linkcode stopReading}).
    */
   constructor(socket: Socket, under?: Socket) {
     this.#socket = socket;
@@ -110,7 +109,7 @@ export class ByteSource {
     this.#queued -= chunk.length;
     if (this.#queued <= HIGH_WATER && this.#socket.isPaused()) {
       this.#socket.resume();
-      this.#under?.resume();
+      if (this.#under) startReading(this.#under);
     }
     return chunk;
   }
@@ -178,32 +177,24 @@ export async function writeConn(conn: Deno.Conn, bytes: Uint8Array): Promise<voi
   while (rest.length > 0) rest = rest.subarray(await conn.write(rest));
 }
 
+/** Sockets whose native reads are stopped, so each start matches one stop. */
+const stopped = new WeakSet<Socket>();
+
+type NativeReads = { readonly _handle?: { readStart?(): unknown; readStop?(): unknown } };
+
 /**
- * The child's socket as a stream the TLS socket reads: bytes pass only while
- * `socket` flows, so pausing it (ByteSource does, past its high-water mark)
- * stops the TLS layer reading. Given the socket itself, Deno's TLSSocket
- * reads it to the end whatever is paused, and a stalled upstream grew the
- * proxy by the whole upload.
+ * Stops the reads of `socket`'s native handle. A TLS socket built on a
+ * socket (Deno's node:tls) reads it to the end whatever is paused: without
+ * this, a stalled upstream grew the proxy by the whole upload.
  */
-export function gatedTransport(socket: Socket, early: Uint8Array): Duplex {
-  const transport = new Duplex({
-    read() {},
-    write(chunk, _encoding, callback) {
-      socket.write(chunk, callback);
-    },
-    final(callback) {
-      socket.end();
-      callback();
-    },
-    destroy(error, callback) {
-      socket.destroy(error ?? undefined);
-      callback(error);
-    },
-  });
-  if (early.length > 0) transport.push(early);
-  socket.on("data", (chunk: Uint8Array) => transport.push(chunk));
-  socket.on("end", () => transport.push(null));
-  socket.on("close", () => transport.destroy());
-  socket.resume();
-  return transport;
+export function stopReading(socket: Socket): void {
+  if (stopped.has(socket)) return;
+  stopped.add(socket);
+  (socket as unknown as NativeReads)._handle?.readStop?.();
+}
+
+/** Restarts what {@linkcode stopReading} stopped. */
+export function startReading(socket: Socket): void {
+  if (!stopped.delete(socket)) return;
+  (socket as unknown as NativeReads)._handle?.readStart?.();
 }

@@ -12,7 +12,7 @@ import { TLSSocket } from "node:tls";
 import { isAuthsomeError } from "../errors.ts";
 import { pathOnly } from "../providers/matcher.ts";
 import type { Authority } from "./authority.ts";
-import { ByteSource, gatedTransport, writeConn, writeSocket } from "./byte_source.ts";
+import { ByteSource, writeConn, writeSocket } from "./byte_source.ts";
 import { ChunkedScanner } from "./chunked.ts";
 import type { ProxyContext } from "./context.ts";
 import { afterResponse, type Lookup, planRequest, type Routed, routeRequest } from "./decide.ts";
@@ -81,7 +81,8 @@ export async function intercept(
     upstream.then((u) => closeQuietly(u.kind === "ok" ? u.conn : undefined));
     throw error;
   }
-  const tls = new TLSSocket(gatedTransport(socket, early), {
+  if (early.length > 0) socket.unshift(early);
+  const tls = new TLSSocket(socket, {
     isServer: true,
     secureContext: secure,
     ALPNProtocols: ["http/1.1"],

@@ -5,7 +5,7 @@
  */
 
 import type { Socket } from "node:net";
-import { writeConn, writeSocket } from "./byte_source.ts";
+import { startReading, stopReading, writeConn, writeSocket } from "./byte_source.ts";
 
 const CHUNK = 16 * 1024;
 
@@ -40,7 +40,7 @@ export async function upstreamToSocket(
 
 /**
  * Copies socket bytes to upstream until the socket ends, then half-closes
- * upstream; `under`, the socket a TLS socket reads, is paused with it.
+ * upstream; `under`, the socket a TLS socket reads, stops with it.
  */
 export function socketToUpstream(
   socket: Socket,
@@ -56,11 +56,11 @@ export function socketToUpstream(
     };
     const onData = (chunk: Uint8Array) => {
       socket.pause();
-      under?.pause();
+      if (under) stopReading(under);
       chain = chain.then(() => writeConn(conn, chunk)).then(
         () => {
           socket.resume();
-          under?.resume();
+          if (under) startReading(under);
         },
         () => void socket.destroy(),
       );
@@ -69,7 +69,7 @@ export function socketToUpstream(
     socket.once("end", finish);
     socket.once("close", finish);
     socket.resume();
-    under?.resume();
+    if (under) startReading(under);
   });
 }
 
