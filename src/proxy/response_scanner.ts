@@ -31,6 +31,11 @@ const EMPTY = new Uint8Array(0);
 const latin1 = new TextDecoder("latin1");
 const HEAD: State = { kind: "head" };
 const MAX_HEAD = 256 * 1024;
+const FRAMING_FIELDS: ReadonlySet<string> = new Set([
+  "transfer-encoding",
+  "content-length",
+  "content-encoding",
+]);
 
 function indexOfCrlfCrlf(bytes: Uint8Array, from: number): number {
   for (let i = Math.max(0, from); i + 3 < bytes.length; i++) {
@@ -212,17 +217,18 @@ export class ResponseScanner {
       return;
     }
     if (status < 200) return;
+    // Only the fields framing and masking read: Transfer-Encoding, Content-Length, Content-Encoding.
     const headers: HeaderField[] = [];
     let identity = true;
     for (let i = 1; i < lines.length; i++) {
       const line = lines[i];
       const colon = line.indexOf(":");
-      const name = line.slice(0, colon).trim();
+      if (colon < 14 || colon > 18) continue;
+      const name = line.slice(0, colon).trim().toLowerCase();
+      if (!FRAMING_FIELDS.has(name)) continue;
       const value = line.slice(colon + 1).trim();
-      headers.push([name, value]);
-      if (name.toLowerCase() === "content-encoding" && value.toLowerCase() !== "identity") {
-        identity = false;
-      }
+      if (name === "content-encoding") identity &&= value.toLowerCase() === "identity";
+      else headers.push([name, value]);
     }
     const version = m[1] as "HTTP/1.1" | "HTTP/1.0";
     const requestMethod = this.#methods[0] ?? "GET";
