@@ -22,7 +22,7 @@ import { type BodyFraming, bodyFraming } from "./framing.ts";
 import { getHeaders, removeHeaders, setHeader } from "./inject.ts";
 import { type PlaceholderFate, scrubPlaceholders } from "./placeholder.ts";
 import type { RequestHead } from "./request_head.ts";
-import { setQueryParam } from "../auth/injection.ts";
+import { type Credential, setQueryParam } from "../auth/injection.ts";
 
 /** The proxy answers itself: status, error code, message. */
 export interface Answer {
@@ -59,6 +59,7 @@ const HOP_HEADERS: ReadonlySet<string> = new Set([
   "proxy-connection",
 ]);
 const PROXY_HEADERS: ReadonlySet<string> = new Set(["proxy-authorization", "proxy-connection"]);
+const NO_CREDENTIALS: readonly Credential[] = [];
 
 function answer(status: number, code: string, message: string): Answer {
   return { kind: "answer", status, code, message };
@@ -122,10 +123,14 @@ function decidePlain(head: RequestHead, facts: ListenerFacts): ConnectDecision {
 export type Routed =
   | Answer
   | {
-    /** Forwarded without a credential; `ambiguous` names two providers that both matched. */
+    /**
+     * Forwarded without a credential, any placeholder removed; `ambiguous`
+     * names two providers that both matched.
+     */
     readonly kind: "pass";
     readonly head: RequestHead;
     readonly framing: BodyFraming;
+    readonly placeholders: readonly PlaceholderFate[];
     readonly ambiguous?: readonly [string, string];
   }
   | {
@@ -200,9 +205,11 @@ export function routeRequest(
   if (target !== head.target) out = { ...out, target, form: "origin" };
   switch (match.kind) {
     case "none":
-      return { kind: "pass", head: out, framing };
-    case "ambiguous":
-      return { kind: "pass", head: out, framing, ambiguous: match.providers };
+    case "ambiguous": {
+      const { head: scrubbed, fates } = scrubPlaceholders(out, NO_CREDENTIALS);
+      const pass = { kind: "pass", head: scrubbed, framing, placeholders: fates } as const;
+      return match.kind === "none" ? pass : { ...pass, ambiguous: match.providers };
+    }
     case "inject":
       return {
         kind: "credential",

@@ -235,3 +235,20 @@ Deno.test("afterResponse() relays raw only after a 101 to a request that asked t
   ];
   for (const [h, status, want] of rows) assert.equal(afterResponse(h, status), want, `${status}`);
 });
+
+Deno.test("routeRequest() removes the placeholder from a request no route injects", () => {
+  const routed = routeRequest(
+    head(
+      `GET /v2/x?key=${PLACEHOLDER} HTTP/1.1\nHost: api.example.com\nX-Api-Key: ${PLACEHOLDER}\n\n`,
+    ),
+    TUNNEL,
+    ROUTES,
+  );
+  assert.ok(routed.kind === "pass");
+  assert.equal(routed.head.target, "/v2/x");
+  assert.deepEqual(getHeaders(routed.head, "x-api-key"), []);
+  assert.deepEqual(routed.placeholders.map((p) => `${p.where} ${p.name} ${p.fate}`), [
+    "header x-api-key removed",
+    "query key removed",
+  ]);
+});

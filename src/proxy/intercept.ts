@@ -213,6 +213,7 @@ class Session {
           this.#ctx.emit({ kind: "ambiguous", host: this.#target.host, providers });
         }
         head = routed.head;
+        pending.placeholders = routed.placeholders;
         break;
       case "credential":
         head = await this.#inject(routed, pending);
