@@ -66,6 +66,7 @@ Deno.test("dot segments and foreign absolute-form targets are refused before the
     ["/v1//../../v2/x", 400],
     ["/v1/x;/../../v2/x", 400],
     ["/v1/..\\v2/x", 400],
+    ["/v1/x%2F..%2F..%2Fv2/x", 400],
     ["https://evil.example/v1/x", 421],
     ["https://api.openai.com:8443/v1/x", 421],
   ];

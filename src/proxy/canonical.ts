@@ -13,14 +13,22 @@ const DOT_THEN_ENCODED_SLASH = /^((?:\.|%2e){1,2})%(?:2f|5c)/i;
 /** Anything that could make a path non-canonical (a dot starting a segment, `\`, `%2f`, `%5c`); most paths have none. */
 const SUSPECT = /(?:^|\/)(?:\.|%2e)|\\|%2f|%5c/i;
 
+/** How an origin may read a path besides RFC 3986 (see {@linkcode pathReadings}). */
+export interface ReadingOptions {
+  /** Empty segments dropped first, as nginx's `merge_slashes` does. */
+  readonly mergeSlashes?: boolean;
+  /** Every `%2F` and `%5C` taken as a separator, as servers that decode them do. */
+  readonly decodeSlashes?: boolean;
+}
+
 /**
  * The canonical form of a path (no query): dot segments removed as the
- * origin would, empty segments kept. `mergeSlashes` also drops empty
- * segments first, as nginx's `merge_slashes` does.
+ * origin would, empty segments kept; `options` give other servers' readings.
  */
-export function canonicalPath(path: string, mergeSlashes = false): string {
+export function canonicalPath(path: string, options: ReadingOptions = {}): string {
+  const { mergeSlashes = false, decodeSlashes = false } = options;
   if (!SUSPECT.test(path) && !(mergeSlashes && path.includes("//"))) return path;
-  const input = splitSegments(path);
+  const input = splitSegments(path, decodeSlashes);
   const out: string[] = [];
   const absolute = path.startsWith("/") || path.startsWith("\\");
   for (let i = absolute ? 1 : 0; i < input.length; i++) {
@@ -39,8 +47,32 @@ export function canonicalPath(path: string, mergeSlashes = false): string {
   return `${absolute ? "/" : ""}${out.join("/")}`;
 }
 
-/** Splits on `/` and `\`, and after a dot segment on `%2F` and `%5C` too. */
-function splitSegments(path: string): string[] {
+const READINGS: readonly ReadingOptions[] = [
+  {},
+  { mergeSlashes: true },
+  { mergeSlashes: true, decodeSlashes: true },
+];
+
+/**
+ * Every way an origin may read `path` that differs from the path as sent:
+ * RFC 3986, with slashes merged, and with encoded slashes decoded too. A
+ * route decision must hold for each of them. Empty for most paths.
+ */
+export function pathReadings(path: string): string[] {
+  const out: string[] = [];
+  for (const options of READINGS) {
+    const reading = canonicalPath(path, options);
+    if (reading !== path && !out.includes(reading)) out.push(reading);
+  }
+  return out;
+}
+
+/**
+ * Splits on `/` and `\`, after a dot segment on `%2F` and `%5C` too, and
+ * with `decodeSlashes` on every `%2F` and `%5C`.
+ */
+function splitSegments(path: string, decodeSlashes: boolean): string[] {
+  if (decodeSlashes) return path.split(/[/\\]|%2f|%5c/i);
   const out: string[] = [];
   for (let segment of path.split(/[/\\]/)) {
     let m: RegExpExecArray | null;

@@ -17,7 +17,7 @@ import {
   type Route,
 } from "../providers/matcher.ts";
 import { type Authority, parseAuthority, sameAuthority } from "./authority.ts";
-import { canonicalPath } from "./canonical.ts";
+import { pathReadings } from "./canonical.ts";
 import { type BodyFraming, bodyFraming } from "./framing.ts";
 import { getHeaders, removeHeaders, setHeader } from "./inject.ts";
 import { type PlaceholderFate, scrubPlaceholders } from "./placeholder.ts";
@@ -189,9 +189,7 @@ export function routeRequest(
   }
   const raw = pathOnly(target);
   const match = matchRoute(routes, tunnel.host, tunnel.port, target);
-  for (const merge of BOTH) {
-    const canonical = canonicalPath(raw, merge);
-    if (canonical === raw) continue;
+  for (const canonical of pathReadings(raw)) {
     const other = matchRoute(routes, tunnel.host, tunnel.port, canonical);
     if (!sameMatch(match, other)) {
       return answer(
@@ -233,8 +231,6 @@ function originForm(target: string): string {
   const rest = target.slice(start + end);
   return rest.startsWith("?") ? `/${rest}` : rest;
 }
-
-const BOTH = [false, true] as const;
 
 /**
  * What the connection becomes after the response to a request: a raw relay

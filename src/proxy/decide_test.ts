@@ -29,7 +29,7 @@ const ROUTES = [V1, route("openai", "api.openai.com")];
 const TUNNEL = { host: "api.example.com", port: 443 };
 
 Deno.test("canonicalPath() removes dot segments as an origin reads them (RFC 3986 §5.2.4)", () => {
-  const rows: [string, string, boolean?][] = [
+  const rows: [string, string, ("merge" | "decode")?][] = [
     ["/v1/models", "/v1/models"],
     ["/", "/"],
     ["/v1/../v2/x", "/v2/x"],
@@ -44,13 +44,21 @@ Deno.test("canonicalPath() removes dot segments as an origin reads them (RFC 398
     ["/v1/./a/.", "/v1/a/"],
     ["/v1/a/..", "/v1/"],
     ["/v1//../v2", "/v1/v2"],
-    ["/v1//../v2", "/v2", true],
+    ["/v1//../v2", "/v2", "merge"],
+    ["/v1/x%2F..%2F..%2Fv2", "/v1/x%2F..%2F..%2Fv2"],
+    ["/v1/x%2F..%2F..%2Fv2", "/v2", "decode"],
+    ["/v1/a%2Fb", "/v1/a/b", "decode"],
     ["/v1/a%2Fb", "/v1/a%2Fb"],
     ["/v1/...", "/v1/..."],
     ["/../../etc", "/etc"],
   ];
-  for (const [raw, canonical, merge] of rows) {
-    assert.equal(canonicalPath(raw, merge), canonical, `${raw}${merge ? " (merged)" : ""}`);
+  for (const [raw, canonical, reading] of rows) {
+    const options = reading === "merge"
+      ? { mergeSlashes: true }
+      : reading === "decode"
+      ? { mergeSlashes: true, decodeSlashes: true }
+      : {};
+    assert.equal(canonicalPath(raw, options), canonical, `${raw} ${reading ?? ""}`);
   }
 });
 
@@ -121,6 +129,8 @@ Deno.test("routeRequest() refuses every target that would reach another path or 
     ["GET /v1//../../v2/x", "", 400],
     ["GET /v1/x;/../../v2", "", 400],
     ["GET /v1/..\\v2/x", "", 400],
+    ["GET /v1/x%2F..%2F..%2Fv2/x", "", 400],
+    ["GET /v1/a%2Fb/c", "", "credential"],
     ["GET /v1/a/../b", "", "credential"],
     ["GET /v2/../v1/x", "", 400],
     ["GET https://api.example.com/v1/models", "", "credential"],
