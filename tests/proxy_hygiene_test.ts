@@ -76,6 +76,14 @@ Deno.test("dot segments and foreign absolute-form targets are refused before the
     assert.ok(!answer.includes(CANARY));
   }
   assert.equal(t.origin.seen.length, 0, "no refused request reached the origin");
+  const pipelined = await exchange(
+    proxy,
+    "GET /v1/first HTTP/1.1\r\nHost: api.openai.com\r\n\r\n" +
+      `GET /v1/../v2/x HTTP/1.1\r\n${host}`,
+  );
+  assert.match(pipelined, /^HTTP\/1\.1 200 [^]*\}HTTP\/1\.1 400 /, "the answer keeps its place");
+  assert.deepEqual(t.origin.seen.map((s) => s.path), ["/v1/first"]);
+  t.origin.seen.length = 0;
   const own = await exchange(proxy, `GET https://api.openai.com/v1/models?a=1 HTTP/1.1\r\n${host}`);
   assert.match(own, /^HTTP\/1\.1 200 /);
   assert.deepEqual(

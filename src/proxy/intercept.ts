@@ -104,6 +104,8 @@ class Session {
   #responses: Promise<void> | undefined;
   readonly #scanner: ResponseScanner;
   readonly #masked = new Set<string>();
+  /** Told when the last forwarded request has had its response. */
+  #answered: (() => void) | undefined;
   #warned = false;
 
   constructor(
@@ -125,7 +127,20 @@ class Session {
       if (pending.rejected && response.status === 401) pending.rejected();
       pending.settle?.(response.status);
       this.#record(pending, response.status, response.bytes);
+      if (this.#pending.length === 0) this.#wakeAnswered();
     });
+  }
+
+  #wakeAnswered(): void {
+    const wake = this.#answered;
+    this.#answered = undefined;
+    wake?.();
+  }
+
+  /** Resolves once every forwarded request has had its response, or upstream ended. */
+  #allAnswered(): Promise<void> {
+    if (this.#pending.length === 0 || !this.#responses) return Promise.resolve();
+    return new Promise((resolve) => this.#answered = resolve);
   }
 
   #record(pending: Pending, status: number, bytesDown: number, error?: string): void {
@@ -163,8 +178,11 @@ class Session {
   ): Promise<void> {
     const bytes = errorResponse(status, error, message, { close: true });
     if (pending) this.#record(pending, status, bytes.length, error);
+    // After the responses to requests already forwarded, so a pipelined answer keeps its place.
+    await this.#allAnswered();
     await writeSocket(this.#tls, bytes).catch(() => {});
     this.#tls.end();
+    this.#upstream?.closeWrite().catch(() => {});
   }
 
   async serve(): Promise<void> {
@@ -297,6 +315,7 @@ class Session {
       this.#upstream = conn;
       this.#responses = upstreamToSocket(conn, this.#tls, this.#scanner).finally(() => {
         for (const waiting of this.#pending) waiting.settle?.(0);
+        this.#wakeAnswered();
         closeQuietly(conn);
       });
     }
