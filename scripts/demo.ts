@@ -55,6 +55,10 @@ try {
     "--allow-read",
     `${root}scripts/demo_child.ts`,
   ], env);
+  const received = String(api.seen.at(-1)?.headers.authorization ?? "");
+  console.log(
+    `  the API received:  Authorization: ${received.replace(/(Bearer .{6}).*(.{4})$/, "$1…$2")}`,
+  );
   console.log("5. authsome log");
   await authsome(["log"], env);
   console.log(

@@ -2,7 +2,7 @@
  * A fake HTTPS API on 127.0.0.1 for the demo and the end-to-end tests: a certificate for the
  * real provider host names signed by a test CA of its own (the proxy reaches
  * it through --connect-to and trusts it through --upstream-ca), and endpoints
- * that echo what arrived, stream, compress and upgrade.
+ * that echo what arrived, redirect keeping the query, stream, compress and upgrade.
  */
 
 import { loadOrCreateCa } from "../src/tls/ca.ts";
@@ -117,6 +117,9 @@ export async function startOrigin(hosts: readonly string[] = ["api.openai.com"])
       return new Response(stream, {
         headers: { "content-type": "text/event-stream", "cache-control": "no-cache" },
       });
+    }
+    if (url.pathname === "/redirect") {
+      return new Response(null, { status: 302, headers: { location: `/next${url.search}` } });
     }
     if (url.pathname.startsWith("/status/")) {
       return Response.json(entry, { status: Number(url.pathname.slice(8)) });

@@ -81,6 +81,7 @@ Deno.test("inspect shows the definition and where it came from, greppable by api
   assert.match(result.stdout, /from bundled/);
   assert.match(result.stdout, /^api_url: api\.anthropic\.com$/m);
   assert.match(result.stdout, /^injection: header x-api-key: \{api_key\}$/m);
+  assert.match(result.stdout, /^accepts: header Authorization: Bearer \{api_key\}$/m);
 });
 
 Deno.test("a user provider file replaces the bundled one and adds new ones", async () => {

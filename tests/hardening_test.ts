@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { authsome, tempHome } from "./helpers/cli.ts";
 import { liveProxy, readUntilClose, tunnelTls } from "./helpers/live_proxy.ts";
-import { CANARY, e2e } from "./helpers/run.ts";
+import { CANARY, e2e, MASKED } from "./helpers/run.ts";
 import { scale } from "./helpers/scale.ts";
 
 const IDLE = scale(1000, 3000);
@@ -241,8 +241,9 @@ Deno.test("clients that vanish mid-upload or mid-download do not disturb the oth
   assert.match(text, /^HTTP\/1\.1 200/);
   assert.equal(
     JSON.parse(text.slice(text.indexOf("\r\n\r\n") + 4)).headers.authorization,
-    `Bearer ${CANARY}`,
+    `Bearer ${MASKED}`,
   );
+  assert.equal(t.origin.seen.at(-1)?.headers.authorization, `Bearer ${CANARY}`);
 });
 
 Deno.test(`${CONNECTIONS} concurrent keep-alive connections × ${PER_CONNECTION} requests: every one injected and answered`, async () => {
@@ -262,7 +263,7 @@ Deno.test(`${CONNECTIONS} concurrent keep-alive connections × ${PER_CONNECTION}
         enc.encode(`GET /load/${i}/${j} HTTP/1.1\r\nHost: api.openai.com\r\n${close}\r\n`),
       );
       const text = await readUntilClose(conn, j === perConnection - 1 ? undefined : "}");
-      if (text.startsWith("HTTP/1.1 200") && text.includes(`"authorization":"Bearer ${CANARY}"`)) {
+      if (text.startsWith("HTTP/1.1 200") && text.includes(`"authorization":"Bearer ${MASKED}"`)) {
         ok++;
       }
     }
@@ -279,6 +280,7 @@ Deno.test(`${CONNECTIONS} concurrent keep-alive connections × ${PER_CONNECTION}
   );
   assert.equal(answers.reduce((a, b) => a + b, 0), CONNECTIONS * perConnection);
   assert.equal(t.origin.seen.length, CONNECTIONS * perConnection);
+  assert.ok(t.origin.seen.every((s) => s.headers.authorization === `Bearer ${CANARY}`));
 });
 
 Deno.test("a write that fails on a full disk says so, exits 5, and leaves the vault as it was", async () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { parseAuditLines } from "../src/audit/log.ts";
-import { startOrigin } from "../scripts/fake_api.ts";
+import { type Seen, startOrigin } from "../scripts/fake_api.ts";
 import { authsome, type CliResult, tempHome } from "./helpers/cli.ts";
 import { client } from "./helpers/clients.ts";
 import {
@@ -30,7 +30,10 @@ async function loggedIn(settings: Partial<ServerSettings> = {}) {
   );
   assert.equal(login.code, 0, login.stderr);
   const outputs: string[] = [login.stdout, login.stderr];
+  // What the origin received during each run: the child's echo has the token masked.
+  const seenBy = new WeakMap<CliResult, Seen[]>();
   const run = async (script: string): Promise<CliResult> => {
+    const before = origin.seen.length;
     const result = await cli([
       "run",
       ...origin.connectTo(API_HOST),
@@ -42,6 +45,7 @@ async function loggedIn(settings: Partial<ServerSettings> = {}) {
       script,
     ]);
     outputs.push(result.stderr);
+    seenBy.set(result, origin.seen.slice(before));
     return result;
   };
   return {
@@ -51,8 +55,8 @@ async function loggedIn(settings: Partial<ServerSettings> = {}) {
     cli,
     run,
     outputs,
-    /** Each JSON line the child printed: what the origin saw. */
-    seen: (result: CliResult) => result.stdout.trim().split("\n").map((line) => JSON.parse(line)),
+    /** The requests the origin received during a run. */
+    seen: (result: CliResult): Seen[] => seenBy.get(result) ?? [],
     async [Symbol.asyncDispose]() {
       try {
         assertNoTokens(server, ...outputs);

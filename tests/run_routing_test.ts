@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { authsome } from "./helpers/cli.ts";
 import { client, pythonHas } from "./helpers/clients.ts";
-import { CANARY, e2e } from "./helpers/run.ts";
+import { CANARY, e2e, MASKED } from "./helpers/run.ts";
 
 const curl = client("curl", "the proxy's main client");
 const git = client("git", "git's 407 challenge through the proxy");
@@ -57,15 +57,14 @@ Deno.test({
     })).code,
     0,
   );
-  const auth = (stdout: string) => JSON.parse(stdout).headers.authorization;
-  assert.equal(
-    auth((await t.run([curl!, "-sS", "https://api.openai.com/"])).stdout),
-    `Bearer ${CANARY}`,
-  );
-  const flagged = await t.run([curl!, "-sS", "https://api.openai.com/"], {
+  // What the origin received last: the child sees the echoed key masked.
+  const auth = () => t.origin.seen.at(-1)?.headers.authorization;
+  await t.run([curl!, "-sS", "https://api.openai.com/"]);
+  assert.equal(auth(), `Bearer ${CANARY}`);
+  await t.run([curl!, "-sS", "https://api.openai.com/"], {
     flags: ["--connection", "openai=work"],
   });
-  assert.equal(auth(flagged.stdout), `Bearer ${work}`);
+  assert.equal(auth(), `Bearer ${work}`);
   const header = await t.run([
     curl!,
     "-sS",
@@ -74,7 +73,7 @@ Deno.test({
     "https://api.openai.com/",
   ]);
   const seen = JSON.parse(header.stdout);
-  assert.equal(seen.headers.authorization, `Bearer ${work}`);
+  assert.equal(auth(), `Bearer ${work}`);
   assert.ok(!("x-authsome-connection" in seen.headers), "the selector header is removed");
   const unknown = await t.run([
     curl!,
@@ -130,7 +129,8 @@ Deno.test({
     "-sS",
     "https://api.openai.com/search?q=x&key=authsome-proxy-managed",
   ]);
-  assert.equal(JSON.parse(result.stdout).query, `?q=x&key=${CANARY}`);
+  assert.equal(t.origin.seen[0].query, `?q=x&key=${CANARY}`);
+  assert.equal(JSON.parse(result.stdout).query, `?q=x&key=${MASKED}`, "the echo is masked");
   const log = await Deno.readTextFile(`${t.home}/audit.log`);
   assert.ok(!log.includes("q=x") && !log.includes(CANARY));
 });
@@ -240,7 +240,8 @@ Deno.test({
     "https://api.openai.com/v1/corp",
   ], { home: t.home });
   assert.equal(viaFlag.code, 0, viaFlag.stderr);
-  assert.equal(JSON.parse(viaFlag.stdout).headers.authorization, `Bearer ${CANARY}`);
+  assert.equal(JSON.parse(viaFlag.stdout).headers.authorization, `Bearer ${MASKED}`);
+  assert.equal(t.origin.seen[0].headers.authorization, `Bearer ${CANARY}`);
   assert.deepEqual(corp.seen[0], {
     authority: "api.openai.com:443",
     auth: `Basic ${btoa("corp:s3cret")}`,

@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { authsome, authsomeCommand, ROOT, testEnv } from "./helpers/cli.ts";
 import { client, pythonHas } from "./helpers/clients.ts";
 import { pattern } from "../scripts/fake_api.ts";
-import { CANARY, e2e } from "./helpers/run.ts";
+import { CANARY, e2e, MASKED } from "./helpers/run.ts";
 
 const PLACEHOLDER = "authsome-proxy-managed";
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
@@ -40,7 +40,8 @@ Deno.test({
   ]);
   assert.equal(result.code, 0, result.stderr);
   const seen = JSON.parse(result.stdout);
-  assert.equal(seen.headers.authorization, `Bearer ${CANARY}`);
+  assert.equal(t.origin.seen[0].headers.authorization, `Bearer ${CANARY}`);
+  assert.equal(seen.headers.authorization, `Bearer ${MASKED}`, "the echoed key is masked");
   assert.equal(seen.path, "/v1/models");
   assert.equal(seen.query, "?limit=2");
   assert.ok(!("proxy-authorization" in seen.headers));
@@ -74,7 +75,11 @@ print(json.dumps([a["headers"]["authorization"], b["headers"]["authorization"], 
 `;
   const result = await t.run([python!, "-c", script]);
   assert.equal(result.code, 0, result.stderr);
-  assert.deepEqual(JSON.parse(result.stdout), Array(3).fill(`Bearer ${CANARY}`));
+  assert.deepEqual(JSON.parse(result.stdout), Array(3).fill(`Bearer ${MASKED}`));
+  assert.deepEqual(
+    t.origin.seen.map((s) => s.headers.authorization),
+    Array(3).fill(`Bearer ${CANARY}`),
+  );
 });
 
 Deno.test(
@@ -85,7 +90,8 @@ Deno.test(
       `const r = await fetch("https://api.openai.com/v1/node"); console.log((await r.json()).headers.authorization)`;
     const result = await t.run([node24!, "--input-type=module", "-e", script]);
     assert.equal(result.code, 0, result.stderr);
-    assert.equal(result.stdout.trim(), `Bearer ${CANARY}`);
+    assert.equal(result.stdout.trim(), `Bearer ${MASKED}`);
+    assert.equal(t.origin.seen[0].headers.authorization, `Bearer ${CANARY}`);
     assert.doesNotMatch(result.stderr, /ignores NODE_USE_ENV_PROXY/);
   },
 );
@@ -104,7 +110,8 @@ Deno.test({ name: "Go net/http through run", ignore: !go }, async () => {
       },
     });
     assert.equal(result.code, 0, result.stderr);
-    assert.equal(JSON.parse(result.stdout).headers.authorization, `Bearer ${CANARY}`);
+    assert.equal(JSON.parse(result.stdout).headers.authorization, `Bearer ${MASKED}`);
+    assert.equal(t.origin.seen[0].headers.authorization, `Bearer ${CANARY}`);
   } finally {
     await Deno.remove(cache, { recursive: true });
   }
@@ -116,7 +123,8 @@ Deno.test("Deno fetch through run", async () => {
     `const r = await fetch("https://api.openai.com/v1/deno"); console.log((await r.json()).headers.authorization)`;
   const result = await t.run([Deno.execPath(), "eval", script]);
   assert.equal(result.code, 0, result.stderr);
-  assert.equal(result.stdout.trim(), `Bearer ${CANARY}`);
+  assert.equal(result.stdout.trim(), `Bearer ${MASKED}`);
+  assert.equal(t.origin.seen[0].headers.authorization, `Bearer ${CANARY}`);
 });
 
 Deno.test("the child's environment and /proc/PID/environ hold only placeholders", async () => {
@@ -311,7 +319,8 @@ Deno.test({
   ]);
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stderr, /Proxy-Authenticate: Basic realm="authsome"/i);
-  assert.equal(JSON.parse(result.stdout).headers.authorization, `Bearer ${CANARY}`);
+  assert.equal(JSON.parse(result.stdout).headers.authorization, `Bearer ${MASKED}`);
+  assert.equal(t.origin.seen[0].headers.authorization, `Bearer ${CANARY}`);
 });
 
 Deno.test("exit codes and signals pass through", async () => {

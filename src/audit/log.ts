@@ -24,6 +24,8 @@ export interface AuditEntry {
   readonly error?: string;
   /** Why no credential was injected, when the proxy knows (`log` names it). */
   readonly reason?: NotInjected;
+  /** Headers (lower case) and query parameters (`?name`) that carried the placeholder: replaced or removed. */
+  readonly placeholders?: Readonly<Record<string, "replaced" | "removed">>;
 }
 
 /** Why a request went out without a credential. */

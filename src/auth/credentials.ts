@@ -44,6 +44,8 @@ const FAILURE_MEMORY_MS = 5_000;
 export interface Resolved {
   readonly connection: string;
   readonly credentials: readonly Credential[];
+  /** The same credential in each other place the provider accepts it (`accepts`), for placeholders the child sent there. */
+  readonly accepted?: readonly Credential[];
   /** Call when the upstream answered 401 to these credentials: the next request refreshes once. */
   readonly onRejected?: () => void;
 }
@@ -119,10 +121,12 @@ export class CredentialSource {
     if (route) this.#checkApproved(provider, requested, route);
     const connection = await this.connection(provider, requested);
     const definition = this.#provider(provider);
-    const credentials = credentialsFor(
-      definition.injections,
+    const primary = primaryField(definition.definition);
+    const credentials = credentialsFor(definition.injections, connection.fields, primary, provider);
+    const accepted = credentialsFor(
+      definition.definition.accepts,
       connection.fields,
-      primaryField(definition.definition),
+      primary,
       provider,
     );
     const renewable = connection.fields.refresh_token !== undefined ||
@@ -131,7 +135,7 @@ export class CredentialSource {
     const onRejected = this.#refresh && renewable && token !== undefined
       ? () => this.#reject(`${provider}/${connection.name}`, token)
       : undefined;
-    return { connection: connection.name, credentials, onRejected };
+    return { connection: connection.name, credentials, accepted, onRejected };
   }
 
   /** Throws `not_approved` when `route` is not one of the connection's sealed routes. */

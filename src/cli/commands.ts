@@ -167,7 +167,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       },
       "deny-unmatched": {
         type: "boolean",
-        description: "Refuse CONNECT to hosts no provider declares",
+        description: "Refuse requests to hosts no provider declares",
       },
       sandbox: {
         type: "boolean",

@@ -121,6 +121,8 @@ export const providerFileSchema = z.strictObject({
   host_url: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
   injection: z.union([injectionSchema, z.array(injectionSchema).min(1)]),
   placeholders: z.array(envName).default([]),
+  /** Other places the provider takes the same credential: a placeholder the child put there gets it. */
+  accepts: z.array(injectionSchema).default([]),
   fields: z.array(fieldSchema).default([]),
   api_key: apiKeySchema.optional(),
   oauth: oauthSchema.optional(),

@@ -26,6 +26,7 @@ function sweep(): void {
 /** Chunks of a socket, pulled one at a time. */
 export class ByteSource {
   readonly #socket: Socket;
+  readonly #under: Socket | undefined;
   readonly #queue: Uint8Array[] = [];
   #queued = 0;
   #ended = false;
@@ -35,7 +36,10 @@ export class ByteSource {
   readonly #onData = (chunk: Uint8Array) => {
     this.#queue.push(chunk);
     this.#queued += chunk.length;
-    if (this.#queued > HIGH_WATER) this.#socket.pause();
+    if (this.#queued > HIGH_WATER) {
+      this.#socket.pause();
+      if (this.#under) stopReading(this.#under);
+    }
     this.#notify();
   };
   readonly #onEnd = () => {
@@ -49,8 +53,13 @@ export class ByteSource {
     this.#notify();
   };
 
-  constructor(socket: Socket) {
+  /**
+   * Reads `socket`; `under` is the socket a TLS socket wraps, whose reads
+   * stop with it (see {@linkcode stopReading}).
+   */
+  constructor(socket: Socket, under?: Socket) {
     this.#socket = socket;
+    this.#under = under;
     socket.on("data", this.#onData);
     socket.on("end", this.#onEnd);
     socket.on("close", this.#onEnd);
@@ -98,7 +107,10 @@ export class ByteSource {
     }
     const chunk = this.#queue.shift()!;
     this.#queued -= chunk.length;
-    if (this.#queued <= HIGH_WATER && this.#socket.isPaused()) this.#socket.resume();
+    if (this.#queued <= HIGH_WATER && this.#socket.isPaused()) {
+      this.#socket.resume();
+      if (this.#under) startReading(this.#under);
+    }
     return chunk;
   }
 
@@ -163,4 +175,26 @@ export function writeSocket(socket: Socket, bytes: Uint8Array): Promise<void> {
 export async function writeConn(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
   let rest = bytes;
   while (rest.length > 0) rest = rest.subarray(await conn.write(rest));
+}
+
+/** Sockets whose native reads are stopped, so each start matches one stop. */
+const stopped = new WeakSet<Socket>();
+
+type NativeReads = { readonly _handle?: { readStart?(): unknown; readStop?(): unknown } };
+
+/**
+ * Stops the reads of `socket`'s native handle. A TLS socket built on a
+ * socket (Deno's node:tls) reads it to the end whatever is paused: without
+ * this, a stalled upstream grew the proxy by the whole upload.
+ */
+export function stopReading(socket: Socket): void {
+  if (stopped.has(socket)) return;
+  stopped.add(socket);
+  (socket as unknown as NativeReads)._handle?.readStop?.();
+}
+
+/** Restarts what {@linkcode stopReading} stopped. */
+export function startReading(socket: Socket): void {
+  if (!stopped.delete(socket)) return;
+  (socket as unknown as NativeReads)._handle?.readStart?.();
 }

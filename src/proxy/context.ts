@@ -3,7 +3,7 @@
 import type { AuditEntry } from "../audit/log.ts";
 import type { CredentialSource } from "../auth/credentials.ts";
 import type { Route } from "../providers/matcher.ts";
-import type { LeafPair } from "../tls/leaf_cache.ts";
+import type { SecureContext } from "node:tls";
 import type { UpstreamConfig } from "./upstream.ts";
 
 /** Something the CLI may want to tell the user about. */
@@ -15,7 +15,13 @@ export type ProxyEvent =
     readonly providers: readonly [string, string];
   }
   | { readonly kind: "tunnel"; readonly host: string; readonly port: number }
-  | { readonly kind: "denied"; readonly host: string; readonly port: number }
+  | {
+    readonly kind: "denied";
+    readonly host: string;
+    readonly port: number;
+    /** A plain http:// request rather than a CONNECT. */
+    readonly plain?: boolean;
+  }
   | { readonly kind: "upstream_error"; readonly host: string; readonly message: string };
 
 /** Everything a connection handler needs. */
@@ -26,12 +32,12 @@ export interface ProxyContext {
   /** Routes of the providers that have a connection: only these hosts are intercepted. */
   readonly routes: readonly Route[];
   readonly credentials: CredentialSource;
-  /** The leaf certificate for an intercepted host. */
-  readonly leaf: (host: string) => Promise<LeafPair>;
+  /** The TLS server context (leaf certificate) for an intercepted host. */
+  readonly leaf: (host: string) => Promise<SecureContext>;
   /** The whole response to a plain-HTTP request for `http://authsome.local/` (the CA page). */
   readonly caPage?: (method: string, path: string) => Uint8Array;
   readonly upstream: UpstreamConfig;
-  /** CONNECT to a host no route matches gets 403 instead of a blind tunnel. */
+  /** A request (CONNECT or plain http://) to a host no route matches gets 403 instead of going out. */
   readonly denyUnmatched: boolean;
   /** How long a client may take to send a request head. */
   readonly headerTimeoutMs: number;

@@ -1,14 +1,16 @@
 /**
- * Request body framing (RFC 9112 §6): where a request's body ends. Only the
+ * Message body framing (RFC 9112 §6), one function for requests and
+ * responses, as mitmproxy's `expected_http_body_size`. For requests only the
  * unambiguous cases pass, a lone valid Content-Length or a Transfer-Encoding
  * of exactly `chunked`; every combination that two parsers could frame
- * differently is rejected (RFC 9112 §11.2, request smuggling).
+ * differently is rejected (RFC 9112 §11.2, request smuggling). Responses
+ * follow RFC 9112 §6.3 as a client reads them.
  */
 
 import { getHeaders, type RequestHead } from "./request_head.ts";
 import { isToken } from "./syntax.ts";
 
-/** How the body of one request is delimited. */
+/** How the body of one message is delimited. */
 export type BodyFraming =
   /** No body: the next request starts right after the head. */
   | { readonly kind: "none" }
@@ -16,6 +18,8 @@ export type BodyFraming =
   | { readonly kind: "length"; readonly length: number }
   /** A chunked body follows; see {@linkcode ChunkedScanner} in chunked.ts. */
   | { readonly kind: "chunked" }
+  /** A response body that ends when the connection closes (RFC 9112 §6.3 (8)). */
+  | { readonly kind: "close" }
   | { readonly kind: "reject"; readonly status: 400 | 501; readonly reason: string };
 
 const NONE: BodyFraming = { kind: "none" };
@@ -27,10 +31,35 @@ function reject(status: 400 | 501, reason: string): BodyFraming {
   return { kind: "reject", status, reason };
 }
 
-/** Decides how the body of the request with this head is framed (RFC 9112 §6.3). */
-export function bodyFraming(head: RequestHead): BodyFraming {
+/** What framing a response needs from its request besides its own head. */
+export interface ResponseFacts {
+  readonly status: number;
+  /** The method of the request it answers. */
+  readonly requestMethod: string;
+}
+
+/** The parts of a head that framing reads; a response head has no method. */
+export type FramedHead = Pick<RequestHead, "headers" | "version"> & { readonly method?: string };
+
+const CLOSE: BodyFraming = { kind: "close" };
+
+/**
+ * Decides how the body of a message with this head is framed (RFC 9112
+ * §6.3): a request's, or with `response` a response's.
+ */
+export function bodyFraming(head: FramedHead, response?: ResponseFacts): BodyFraming {
+  if (response) {
+    const { status, requestMethod } = response;
+    // RFC 9112 §6.3 (1): HEAD, 1xx, 204 and 304 responses end at their head.
+    if (requestMethod === "HEAD" || status < 200 || status === 204 || status === 304) return NONE;
+  }
   const te = getHeaders(head, "transfer-encoding");
   const cl = getHeaders(head, "content-length");
+  if (te.length > 0 && response) {
+    // RFC 9112 §6.3 (3): Transfer-Encoding wins; not ending in chunked, the close ends it.
+    const last = te[te.length - 1].split(",").pop()!.trim().toLowerCase();
+    return last === "chunked" ? CHUNKED : CLOSE;
+  }
   if (te.length > 0) {
     // RFC 9112 §6.3 (3): both present "ought to be handled as an error"; we reject.
     if (cl.length > 0) return reject(400, "Both Transfer-Encoding and Content-Length");
@@ -40,8 +69,8 @@ export function bodyFraming(head: RequestHead): BodyFraming {
     if (head.method === "CONNECT") return reject(400, "CONNECT request with a body");
     return transferCoding(te);
   }
-  // RFC 9112 §6.3 (7): neither field, no body.
-  if (cl.length === 0) return NONE;
+  // RFC 9112 §6.3 (7) and (8): neither field, no request body; a response body runs to the close.
+  if (cl.length === 0) return response ? CLOSE : NONE;
   // RFC 9112 §6.3 (5) and RFC 9110 §8.6: repeated or listed lengths, even
   // identical ones, and anything but digits are rejected.
   if (cl.length > 1) return reject(400, "More than one Content-Length field");

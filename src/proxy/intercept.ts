@@ -1,23 +1,25 @@
 /**
  * One intercepted CONNECT: TLS terminated with the host's leaf certificate,
- * then request after request (keep-alive, pipelining) parsed strictly,
- * checked against the CONNECT target, given its credential, and forwarded
- * over one verified upstream TLS connection. Bodies and responses stream
- * through as bytes; an Upgrade turns the connection into a raw relay.
+ * then request after request (keep-alive, pipelining) read, decided by the
+ * pure core (decide.ts), and forwarded over one verified upstream TLS
+ * connection, opened as soon as the CONNECT is accepted. The session only
+ * reads, writes and keeps timers. Bodies and responses stream through as
+ * bytes; an Upgrade becomes a raw relay only after the origin's 101.
  */
 
 import type { Socket } from "node:net";
 import { TLSSocket } from "node:tls";
-import { createSecureContext, type SecureContext } from "node:tls";
 import { isAuthsomeError } from "../errors.ts";
-import { matchRoute, pathOnly } from "../providers/matcher.ts";
-import { setQueryParam } from "../auth/injection.ts";
-import { type Authority, sameAuthority } from "./authority.ts";
+import { pathOnly } from "../providers/matcher.ts";
+import type { Authority } from "./authority.ts";
 import { ByteSource, writeConn, writeSocket } from "./byte_source.ts";
 import { ChunkedScanner } from "./chunked.ts";
 import type { ProxyContext } from "./context.ts";
-import { bodyFraming } from "./framing.ts";
-import { getHeaders, removeHeaders, serializeHead, setHeader } from "./inject.ts";
+import { afterResponse, type Lookup, planRequest, type Routed, routeRequest } from "./decide.ts";
+import type { BodyFraming } from "./framing.ts";
+import { getHeaders, serializeHead } from "./inject.ts";
+import { secretForms } from "./mask.ts";
+import type { PlaceholderFate } from "./placeholder.ts";
 import { readHead } from "./read_head.ts";
 import type { RequestHead } from "./request_head.ts";
 import { errorResponse } from "./responses.ts";
@@ -25,36 +27,42 @@ import { socketToUpstream, upstreamToSocket } from "./relay.ts";
 import { ResponseScanner } from "./response_scanner.ts";
 import { openTls } from "./upstream.ts";
 
-const contexts = new Map<string, Promise<SecureContext>>();
-/** Headers never forwarded: the connection selector, and proxy credentials a client sent inside the tunnel. */
-const HOP_HEADERS: ReadonlySet<string> = new Set([
-  "x-authsome-connection",
-  "proxy-authorization",
-  "proxy-connection",
-]);
-
-function secureContext(ctx: ProxyContext, host: string): Promise<SecureContext> {
-  let context = contexts.get(host);
-  if (!context) {
-    context = ctx.leaf(host).then((pair) =>
-      createSecureContext({ cert: pair.certPem, key: pair.keyPem })
-    );
-    context.catch(() => contexts.delete(host));
-    contexts.set(host, context);
-  }
-  return context;
-}
-
 interface Pending {
   readonly started: number;
   readonly method: string;
-  readonly path: string;
-  readonly provider: string | null;
-  readonly connection: string | null;
-  readonly injected: boolean;
+  path: string;
+  provider: string | null;
+  connection: string | null;
+  injected: boolean;
+  placeholders?: readonly PlaceholderFate[];
   /** Told when the upstream answers 401 to the injected credential (the next request refreshes). */
-  readonly rejected?: () => void;
+  rejected?: () => void;
+  /** Told the response's status (0 when upstream ended first); set only for an Upgrade request. */
+  settle?: (status: number) => void;
   bytesUp: number;
+}
+
+/** The upstream connection, or why there is none. */
+type Upstream =
+  | { readonly kind: "ok"; readonly conn: Deno.TlsConn }
+  | { readonly kind: "error"; readonly message: string };
+
+function connectUpstream(ctx: ProxyContext, target: Authority): Promise<Upstream> {
+  return openTls(target.host, target.port, ctx.upstream).then(
+    (conn): Upstream => ({ kind: "ok", conn }),
+    (error): Upstream => ({
+      kind: "error",
+      message: error instanceof Error ? error.message : String(error),
+    }),
+  );
+}
+
+function closeQuietly(conn: Deno.Conn | undefined): void {
+  try {
+    conn?.close();
+  } catch {
+    // Already closed.
+  }
 }
 
 /** Serves an intercepted CONNECT on `socket`; `early` holds bytes the client sent after CONNECT. */
@@ -64,7 +72,15 @@ export async function intercept(
   target: Authority,
   early: Uint8Array,
 ): Promise<void> {
-  const secure = await secureContext(ctx, target.host);
+  // In parallel with the child's handshake; a failure is the first request's 502.
+  const upstream = connectUpstream(ctx, target);
+  let secure;
+  try {
+    secure = await ctx.leaf(target.host);
+  } catch (error) {
+    upstream.then((u) => closeQuietly(u.kind === "ok" ? u.conn : undefined));
+    throw error;
+  }
   if (early.length > 0) socket.unshift(early);
   const tls = new TLSSocket(socket, {
     isServer: true,
@@ -72,33 +88,67 @@ export async function intercept(
     ALPNProtocols: ["http/1.1"],
   });
   tls.on("error", () => tls.destroy());
-  await new Session(ctx, tls, target).serve();
+  await new Session(ctx, tls, socket, target, upstream).serve();
 }
 
 class Session {
   readonly #ctx: ProxyContext;
   readonly #tls: TLSSocket;
+  /** The child's TCP socket under the TLS socket: what pausing must stop. */
+  readonly #raw: Socket;
   readonly #source: ByteSource;
   readonly #target: Authority;
   readonly #pending: Pending[] = [];
+  readonly #connecting: Promise<Upstream>;
   #upstream: Deno.TlsConn | undefined;
   #responses: Promise<void> | undefined;
-  #scanner: ResponseScanner;
-  readonly #warned = new Set<string>();
+  readonly #scanner: ResponseScanner;
+  readonly #masked = new Set<string>();
+  /** Told when the last forwarded request has had its response. */
+  #answered: (() => void) | undefined;
+  #warned = false;
 
-  constructor(ctx: ProxyContext, tls: TLSSocket, target: Authority) {
+  constructor(
+    ctx: ProxyContext,
+    tls: TLSSocket,
+    raw: Socket,
+    target: Authority,
+    upstream: Promise<Upstream>,
+  ) {
     this.#ctx = ctx;
     this.#tls = tls;
     this.#target = target;
-    this.#source = new ByteSource(tls);
+    this.#connecting = upstream;
+    this.#raw = raw;
+    this.#source = new ByteSource(tls, raw);
     this.#scanner = new ResponseScanner((response) => {
       const pending = this.#pending.shift();
-      if (pending?.rejected && response.status === 401) pending.rejected();
-      if (pending) this.#record(pending, response.status, response.bytes);
+      if (!pending) return;
+      if (pending.rejected && response.status === 401) pending.rejected();
+      pending.settle?.(response.status);
+      this.#record(pending, response.status, response.bytes);
+      if (this.#pending.length === 0) this.#wakeAnswered();
     });
   }
 
+  #wakeAnswered(): void {
+    const wake = this.#answered;
+    this.#answered = undefined;
+    wake?.();
+  }
+
+  /** Resolves once every forwarded request has had its response, or upstream ended. */
+  #allAnswered(): Promise<void> {
+    if (this.#pending.length === 0 || !this.#responses) return Promise.resolve();
+    return new Promise((resolve) => this.#answered = resolve);
+  }
+
   #record(pending: Pending, status: number, bytesDown: number, error?: string): void {
+    const placeholders = pending.placeholders?.length
+      ? Object.fromEntries(
+        pending.placeholders.map((p) => [p.where === "query" ? `?${p.name}` : p.name, p.fate]),
+      )
+      : undefined;
     this.#ctx.emit({
       kind: "request",
       entry: {
@@ -115,6 +165,7 @@ class Session {
         duration_ms: Date.now() - pending.started,
         injected: pending.injected,
         ...(error ? { error } : {}),
+        ...(placeholders ? { placeholders } : {}),
       },
     });
   }
@@ -127,8 +178,11 @@ class Session {
   ): Promise<void> {
     const bytes = errorResponse(status, error, message, { close: true });
     if (pending) this.#record(pending, status, bytes.length, error);
+    // After the responses to requests already forwarded, so a pipelined answer keeps its place.
+    await this.#allAnswered();
     await writeSocket(this.#tls, bytes).catch(() => {});
     this.#tls.end();
+    this.#upstream?.closeWrite().catch(() => {});
   }
 
   async serve(): Promise<void> {
@@ -136,7 +190,10 @@ class Session {
       while (await this.#next());
     } finally {
       if (this.#responses) await this.#responses;
-      else this.#tls.end();
+      else {
+        this.#tls.end();
+        this.#connecting.then((u) => closeQuietly(u.kind === "ok" ? u.conn : undefined));
+      }
     }
   }
 
@@ -152,130 +209,120 @@ class Session {
       await this.#answer(undefined, parsed.status, "authsome_bad_request", parsed.reason);
       return false;
     }
-    let head = parsed.head;
     const pending: Pending = {
       started: Date.now(),
-      method: head.method,
-      path: pathOnly(head.target),
+      method: parsed.head.method,
+      path: pathOnly(parsed.head.target),
       provider: null,
       connection: null,
       injected: false,
       bytesUp: 0,
     };
-    const framing = bodyFraming(head);
-    if (framing.kind === "reject") {
-      await this.#answer(pending, framing.status, "authsome_bad_request", framing.reason);
-      return false;
+    const routed = routeRequest(parsed.head, this.#target, this.#ctx.routes);
+    let head: RequestHead | undefined;
+    switch (routed.kind) {
+      case "answer":
+        await this.#answer(pending, routed.status, routed.code, routed.message);
+        return false;
+      case "pass":
+        if (routed.ambiguous && !this.#warned) {
+          this.#warned = true;
+          const providers = routed.ambiguous;
+          this.#ctx.emit({ kind: "ambiguous", host: this.#target.host, providers });
+        }
+        head = routed.head;
+        pending.placeholders = routed.placeholders;
+        break;
+      case "credential":
+        head = await this.#inject(routed, pending);
+        if (head === undefined) return false;
+        break;
+      default: {
+        const never: never = routed;
+        return never;
+      }
     }
-    const hosts = getHeaders(head, "host");
-    if (hosts.length !== 1 || !sameAuthority(hosts[0], this.#target)) {
-      const named = hosts.length === 1 ? `"${hosts[0]}"` : `${hosts.length} Host headers`;
-      await this.#answer(
-        pending,
-        421,
-        "authsome_misdirected",
-        `Host ${named} does not match the tunnel to ${this.#target.host}`,
-      );
-      return false;
-    }
-    const injected = await this.#inject(head, pending);
-    if (injected === undefined) return false;
-    head = injected;
-    if (!(await this.#forward(head, pending))) return false;
+    pending.path = pathOnly(routed.head.target);
     const upgrade = getHeaders(head, "upgrade").length > 0;
-    if (!(await this.#relayBody(framing, pending))) return false;
-    if (upgrade) {
-      await socketToUpstream(this.#tls, this.#upstream!, this.#source.detach());
+    const switched = upgrade
+      ? new Promise<number>((resolve) => pending.settle = resolve)
+      : undefined;
+    if (!(await this.#forward(head, pending))) return false;
+    if (!(await this.#relayBody(routed.framing, pending))) return false;
+    if (switched && afterResponse(head, await switched) === "relay") {
+      await socketToUpstream(this.#tls, this.#upstream!, this.#source.detach(), this.#raw);
       return false;
     }
     return true;
   }
 
   /** The head with its credential; undefined when the proxy answered itself. */
-  async #inject(head: RequestHead, pending: Pending): Promise<RequestHead | undefined> {
-    const requested = getHeaders(head, "x-authsome-connection")[0];
-    let out = removeHeaders(head, HOP_HEADERS);
-    const match = matchRoute(this.#ctx.routes, this.#target.host, this.#target.port, head.target);
-    if (match.kind === "ambiguous") {
-      if (!this.#warned.has(this.#target.host)) {
-        this.#warned.add(this.#target.host);
-        this.#ctx.emit({ kind: "ambiguous", host: this.#target.host, providers: match.providers });
-      }
-      return out;
-    }
-    if (match.kind === "none") return out;
-    const provider = match.route.provider;
+  async #inject(
+    routed: Extract<Routed, { kind: "credential" }>,
+    pending: Pending,
+  ): Promise<RequestHead | undefined> {
+    const provider = routed.route.provider;
+    pending.provider = provider;
+    let lookup: Lookup;
     try {
       const resolved = await this.#ctx.credentials.credentials(
         provider,
-        requested,
-        match.route,
+        routed.requested,
+        routed.route,
       );
-      for (const credential of resolved.credentials) {
-        out = credential.kind === "header"
-          ? setHeader(out, credential.name, credential.value.reveal())
-          : {
-            ...out,
-            target: setQueryParam(out.target, credential.name, credential.value.reveal()),
-          };
-      }
-      Object.assign(pending, {
-        provider,
-        connection: resolved.connection,
-        injected: true,
-        rejected: resolved.onRejected,
-      });
-      return out;
+      lookup = { kind: "ok", resolved };
     } catch (error) {
       if (!isAuthsomeError(error)) throw error;
-      Object.assign(pending, { provider });
-      const [status, code] = error.code === "not_found"
-        ? [400, "authsome_connection_not_found"]
-        : error.code === "not_approved"
-        ? [403, "authsome_route_not_approved"]
-        : error.code === "network"
-        ? [502, "authsome_refresh_failed"]
-        : [401, "authsome_reauth_required"];
-      await this.#answer(
-        pending,
-        status,
-        code,
-        `${error.message}${error.hint ? `. ${error.hint}` : ""}`,
-      );
+      lookup = { kind: "error", code: error.code, message: error.message, hint: error.hint };
+    }
+    const plan = planRequest(routed, lookup);
+    if (plan.kind === "answer") {
+      await this.#answer(pending, plan.status, plan.code, plan.message);
       return undefined;
+    }
+    if (lookup.kind === "ok") {
+      pending.rejected = lookup.resolved.onRejected;
+      this.#mask(lookup.resolved.credentials);
+      if (plan.placeholders.length > 0) this.#mask(lookup.resolved.accepted ?? []);
+    }
+    pending.connection = plan.connection;
+    pending.injected = true;
+    pending.placeholders = plan.placeholders;
+    return plan.head;
+  }
+
+  /** Masks the values injected on this connection in every response from now on. */
+  #mask(credentials: readonly { readonly value: { reveal(): string } }[]): void {
+    for (const credential of credentials) {
+      const value = credential.value.reveal();
+      if (this.#masked.has(value)) continue;
+      this.#masked.add(value);
+      this.#scanner.mask(secretForms(value));
     }
   }
 
-  /** Sends the head upstream, connecting first if needed; false when upstream failed. */
+  /** Sends the head upstream, on the connection opened at CONNECT; false when upstream failed. */
   async #forward(head: RequestHead, pending: Pending): Promise<boolean> {
     if (!this.#upstream) {
-      try {
-        this.#upstream = await openTls(this.#target.host, this.#target.port, this.#ctx.upstream);
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
+      const upstream = await this.#connecting;
+      if (upstream.kind === "error") {
+        const { message } = upstream;
         this.#ctx.emit({ kind: "upstream_error", host: this.#target.host, message });
         await this.#answer(pending, 502, "authsome_upstream", message);
         return false;
       }
-      this.#responses = upstreamToSocket(
-        this.#upstream,
-        this.#tls,
-        (chunk) => this.#scanner.push(chunk),
-      )
-        .finally(() => {
-          this.#scanner.end();
-          try {
-            this.#upstream?.close();
-          } catch {
-            // Already closed.
-          }
-        });
+      const conn = upstream.conn;
+      this.#upstream = conn;
+      this.#responses = upstreamToSocket(conn, this.#tls, this.#scanner).finally(() => {
+        for (const waiting of this.#pending) waiting.settle?.(0);
+        this.#wakeAnswered();
+        closeQuietly(conn);
+      });
     }
     this.#pending.push(pending);
     this.#scanner.expect(head.method);
-    const bytes = serializeHead(head);
     try {
-      await writeConn(this.#upstream, bytes);
+      await writeConn(this.#upstream, serializeHead(head));
     } catch {
       return false;
     }
@@ -290,18 +337,14 @@ class Session {
     const bytes = errorResponse(400, "authsome_bad_request", reason, { close: true });
     this.#record(pending, 400, bytes.length, "authsome_bad_request");
     await writeSocket(this.#tls, bytes).catch(() => {});
-    try {
-      this.#upstream?.close();
-    } catch {
-      // Already closed.
-    }
+    closeQuietly(this.#upstream);
     this.#tls.end();
   }
 
   /** Relays the request body byte for byte; false when the connection must end. */
-  async #relayBody(framing: ReturnType<typeof bodyFraming>, pending: Pending): Promise<boolean> {
+  async #relayBody(framing: BodyFraming, pending: Pending): Promise<boolean> {
     const upstream = this.#upstream!;
-    if (framing.kind === "none" || framing.kind === "reject") return true;
+    if (framing.kind !== "length" && framing.kind !== "chunked") return true;
     const scanner = framing.kind === "chunked" ? new ChunkedScanner() : undefined;
     let remaining = framing.kind === "length" ? framing.length : Infinity;
     while (scanner ? !scanner.done : remaining > 0) {

@@ -5,15 +5,21 @@
  */
 
 import type { Socket } from "node:net";
-import { writeConn, writeSocket } from "./byte_source.ts";
+import { startReading, stopReading, writeConn, writeSocket } from "./byte_source.ts";
 
 const CHUNK = 16 * 1024;
 
-/** Copies upstream bytes to the socket until upstream ends; `onChunk` sees each chunk. Ends the socket after. */
+/** What passes upstream bytes on: each chunk in, the bytes to write out; `end` at upstream's end. */
+export interface Filter {
+  push(chunk: Uint8Array): Uint8Array;
+  end(): Uint8Array;
+}
+
+/** Copies upstream bytes to the socket until upstream ends, through `filter`. Ends the socket after. */
 export async function upstreamToSocket(
   conn: Deno.Conn,
   socket: Socket,
-  onChunk?: (chunk: Uint8Array) => void,
+  filter?: Filter,
 ): Promise<void> {
   const buffer = new Uint8Array(CHUNK);
   try {
@@ -21,20 +27,26 @@ export async function upstreamToSocket(
       const n = await conn.read(buffer);
       if (n === null) break;
       const chunk = buffer.slice(0, n);
-      onChunk?.(chunk);
-      await writeSocket(socket, chunk);
+      const out = filter ? filter.push(chunk) : chunk;
+      if (out.length > 0) await writeSocket(socket, out);
     }
   } catch {
     // Either side went away; the socket is ended below.
   }
+  const rest = filter?.end();
+  if (rest && rest.length > 0) await writeSocket(socket, rest).catch(() => {});
   if (!socket.destroyed) socket.end();
 }
 
-/** Copies socket bytes to upstream until the socket ends, then half-closes upstream. */
+/**
+ * Copies socket bytes to upstream until the socket ends, then half-closes
+ * upstream; `under`, the socket a TLS socket reads, stops with it.
+ */
 export function socketToUpstream(
   socket: Socket,
   conn: Deno.Conn,
   first?: Uint8Array,
+  under?: Socket,
 ): Promise<void> {
   return new Promise((resolve) => {
     let chain = first && first.length > 0 ? writeConn(conn, first) : Promise.resolve();
@@ -44,8 +56,12 @@ export function socketToUpstream(
     };
     const onData = (chunk: Uint8Array) => {
       socket.pause();
+      if (under) stopReading(under);
       chain = chain.then(() => writeConn(conn, chunk)).then(
-        () => void socket.resume(),
+        () => {
+          socket.resume();
+          if (under) startReading(under);
+        },
         () => void socket.destroy(),
       );
     };
@@ -53,6 +69,7 @@ export function socketToUpstream(
     socket.once("end", finish);
     socket.once("close", finish);
     socket.resume();
+    if (under) startReading(under);
   });
 }
 

@@ -236,7 +236,7 @@ function targetForm(method: string, target: string): TargetForm | HeadParse {
 }
 
 /** Every value of the fields named `name` (case-insensitive), in order. */
-export function getHeaders(head: RequestHead, name: string): string[] {
+export function getHeaders(head: Pick<RequestHead, "headers">, name: string): string[] {
   const lower = name.toLowerCase();
   const out: string[] = [];
   for (const [n, v] of head.headers) {
@@ -250,7 +250,7 @@ export function getHeaders(head: RequestHead, name: string): string[] {
  * trimmed and empty elements dropped (RFC 9110 §5.6.1). For token lists such
  * as Connection; it does not understand quoted strings.
  */
-export function getList(head: RequestHead, name: string): string[] {
+export function getList(head: Pick<RequestHead, "headers">, name: string): string[] {
   const out: string[] = [];
   for (const value of getHeaders(head, name)) {
     for (const part of value.split(",")) {

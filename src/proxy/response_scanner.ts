@@ -1,11 +1,17 @@
 /**
- * Follows the responses streaming back from upstream (RFC 9112 §6.3) without
- * touching them: which status each one had, how many bytes it took, when it
- * ended, and whether the connection switched protocols (101). The proxy
- * relays the bytes as they arrive; this only watches, for the audit log.
+ * Follows the responses streaming back from upstream, framed by the same
+ * {@linkcode bodyFraming} as requests (RFC 9112 §6.3): which status each one
+ * had, how many bytes it took, when it ended, and whether the connection
+ * switched protocols (101). Bytes pass as they arrive; once the connection
+ * has injected a secret, heads are held until complete and every secret in
+ * them, and in identity-encoded bodies, is masked (see mask.ts).
  */
 
 import { ChunkedScanner } from "./chunked.ts";
+import { bodyFraming } from "./framing.ts";
+import { SecretMask } from "./mask.ts";
+import type { HeaderField } from "./request_head.ts";
+import { PLACEHOLDER } from "../run/env.ts";
 
 /** One finished response. */
 export interface ResponseSeen {
@@ -25,6 +31,11 @@ const EMPTY = new Uint8Array(0);
 const latin1 = new TextDecoder("latin1");
 const HEAD: State = { kind: "head" };
 const MAX_HEAD = 256 * 1024;
+const FRAMING_FIELDS: ReadonlySet<string> = new Set([
+  "transfer-encoding",
+  "content-length",
+  "content-encoding",
+]);
 
 function indexOfCrlfCrlf(bytes: Uint8Array, from: number): number {
   for (let i = Math.max(0, from); i + 3 < bytes.length; i++) {
@@ -35,14 +46,28 @@ function indexOfCrlfCrlf(bytes: Uint8Array, from: number): number {
   return -1;
 }
 
-/** Watches one upstream connection's response bytes. */
+function latin1Bytes(text: string): Uint8Array {
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
+  return out;
+}
+
+/** Watches one upstream connection's response bytes, masking injected secrets. */
 export class ResponseScanner {
   readonly #methods: string[] = [];
   readonly #onResponse: (response: ResponseSeen) => void;
+  readonly #mask = new SecretMask();
   #state: State = HEAD;
   #head = EMPTY;
+  /** How many bytes of the held head already went to the child (before there was a secret). */
+  #headPassed = 0;
   #status = 0;
   #bytes = 0;
+  /** Whether the current body is masked (identity-encoded, with secrets to mask). */
+  #maskBody = false;
+  #out: Uint8Array[] = [];
+  /** Whether the bytes to send differ from the chunk pushed (a head rewritten, bytes held). */
+  #changed = false;
 
   constructor(onResponse: (response: ResponseSeen) => void) {
     this.#onResponse = onResponse;
@@ -53,13 +78,55 @@ export class ResponseScanner {
     this.#methods.push(method);
   }
 
+  /** Masks these values (see `secretForms` in mask.ts) in every response from now on. */
+  mask(values: readonly string[]): void {
+    this.#mask.add(values);
+  }
+
   /** True once a 101 switched the connection to another protocol. */
   get upgraded(): boolean {
     return this.#state.kind === "raw" && this.#status === 101;
   }
 
-  /** Feeds bytes as they pass to the child. */
-  push(chunk: Uint8Array): void {
+  /** Feeds bytes from upstream; returns the bytes to pass to the child now. */
+  push(chunk: Uint8Array): Uint8Array {
+    if (!this.#mask.active) {
+      this.#scan(chunk);
+      return chunk;
+    }
+    this.#out = [];
+    this.#changed = false;
+    this.#scan(chunk);
+    // Bodies are masked in place: most chunks go out as they came.
+    if (!this.#changed) return chunk;
+    const out = this.#out;
+    if (out.length === 1) return out[0];
+    let size = 0;
+    for (const part of out) size += part.length;
+    const joined = new Uint8Array(size);
+    size = 0;
+    for (const part of out) {
+      joined.set(part, size);
+      size += part.length;
+    }
+    return joined;
+  }
+
+  /** Upstream closed: a response delimited by the close ends here; returns held bytes. */
+  end(): Uint8Array {
+    const rest = this.#maskBody ? this.#mask.body(EMPTY, true) : EMPTY;
+    if (this.#state.kind === "close") this.#finish();
+    return rest;
+  }
+
+  #emit(bytes: Uint8Array, final = false): void {
+    if (!this.#mask.active) return;
+    const out = this.#maskBody ? this.#mask.body(bytes, final) : bytes;
+    if (out !== bytes) this.#changed = true;
+    if (out.length > 0) this.#out.push(out);
+  }
+
+  #scan(chunk: Uint8Array): void {
     let offset = 0;
     while (offset < chunk.length) {
       const state = this.#state;
@@ -67,11 +134,13 @@ export class ResponseScanner {
         case "raw":
         case "close":
           this.#bytes += chunk.length - offset;
+          this.#emit(chunk.subarray(offset));
           return;
         case "length": {
           const n = Math.min(state.remaining, chunk.length - offset);
           state.remaining -= n;
           this.#bytes += n;
+          this.#emit(chunk.subarray(offset, offset + n), state.remaining === 0);
           offset += n;
           if (state.remaining === 0) this.#finish();
           break;
@@ -83,6 +152,7 @@ export class ResponseScanner {
             break;
           }
           this.#bytes += step.consumed;
+          this.#emit(chunk.subarray(offset, offset + step.consumed), step.done);
           offset += step.consumed;
           if (step.done) this.#finish();
           break;
@@ -92,11 +162,6 @@ export class ResponseScanner {
           break;
       }
     }
-  }
-
-  /** Upstream closed: a response delimited by the close ends here. */
-  end(): void {
-    if (this.#state.kind === "close") this.#finish();
   }
 
   #readHead(chunk: Uint8Array, offset: number): number {
@@ -110,24 +175,40 @@ export class ResponseScanner {
     }
     const end = indexOfCrlfCrlf(view, previous - 3);
     if (end === -1) {
+      this.#changed = true;
       this.#head = view.slice();
-      if (view.length > MAX_HEAD) this.#state = { kind: "raw" };
+      if (!this.#mask.active) this.#headPassed = view.length;
+      if (view.length > MAX_HEAD) {
+        this.#state = { kind: "raw" };
+        this.#head = EMPTY;
+        this.#emit(view);
+      }
       return chunk.length;
     }
     const headLength = end + CRLFCRLF.length;
     this.#head = EMPTY;
     this.#bytes += headLength;
-    this.#begin(latin1.decode(view.subarray(0, end)));
+    const text = latin1.decode(view.subarray(0, headLength));
+    this.#begin(text);
+    if (this.#mask.active) {
+      const masked = this.#mask.text(text, PLACEHOLDER);
+      if (previous > 0 || masked !== text) this.#changed = true;
+      if (this.#headPassed > 0) this.#out.push(view.subarray(this.#headPassed, headLength));
+      else this.#out.push(masked === text ? view.subarray(0, headLength) : latin1Bytes(masked));
+    }
+    this.#headPassed = 0;
     return offset + headLength - previous;
   }
 
-  #begin(head: string): void {
-    const lines = head.split("\r\n");
-    const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(lines[0])?.[1] ?? NaN);
-    if (!Number.isInteger(status)) {
+  #begin(text: string): void {
+    const lines = text.slice(0, -4).split("\r\n");
+    const m = /^(HTTP\/1\.[01]) (\d{3})/.exec(lines[0]);
+    this.#maskBody = false;
+    if (!m) {
       this.#state = { kind: "raw" };
       return;
     }
+    const status = Number(m[2]);
     this.#status = status;
     if (status === 101) {
       this.#state = { kind: "raw" };
@@ -136,28 +217,48 @@ export class ResponseScanner {
       return;
     }
     if (status < 200) return;
-    const method = this.#methods[0] ?? "GET";
-    let length: number | undefined;
-    let chunked = false;
-    for (const line of lines.slice(1)) {
+    // Only the fields framing and masking read: Transfer-Encoding, Content-Length, Content-Encoding.
+    const headers: HeaderField[] = [];
+    let identity = true;
+    for (let i = 1; i < lines.length; i++) {
+      const line = lines[i];
       const colon = line.indexOf(":");
+      if (colon < 14 || colon > 18) continue;
       const name = line.slice(0, colon).trim().toLowerCase();
+      if (!FRAMING_FIELDS.has(name)) continue;
       const value = line.slice(colon + 1).trim();
-      if (name === "transfer-encoding") chunked = /(^|,)\s*chunked\s*$/i.test(value);
-      if (name === "content-length") length = Number(value.split(",")[0]);
+      if (name === "content-encoding") identity &&= value.toLowerCase() === "identity";
+      else headers.push([name, value]);
     }
-    if (method === "HEAD" || status === 204 || status === 304) this.#finish();
-    else if (chunked) this.#state = { kind: "chunked", scanner: new ChunkedScanner() };
-    else if (length !== undefined && Number.isSafeInteger(length) && length >= 0) {
-      if (length === 0) this.#finish();
-      else this.#state = { kind: "length", remaining: length };
-    } else this.#state = { kind: "close" };
+    const version = m[1] as "HTTP/1.1" | "HTTP/1.0";
+    const requestMethod = this.#methods[0] ?? "GET";
+    const framing = bodyFraming({ headers, version }, { status, requestMethod });
+    this.#maskBody = identity && this.#mask.active;
+    switch (framing.kind) {
+      case "none":
+        return this.#finish();
+      case "length":
+        this.#state = { kind: "length", remaining: framing.length };
+        return;
+      case "chunked":
+        this.#state = { kind: "chunked", scanner: new ChunkedScanner() };
+        return;
+      case "close":
+      case "reject":
+        this.#state = { kind: "close" };
+        return;
+      default: {
+        const never: never = framing;
+        return never;
+      }
+    }
   }
 
   #finish(): void {
     this.#methods.shift();
     this.#onResponse({ status: this.#status, bytes: this.#bytes });
     this.#bytes = 0;
+    this.#maskBody = false;
     this.#state = HEAD;
   }
 }

@@ -57,3 +57,53 @@ Deno.test("ResponseScanner skips 1xx, ends close-delimited bodies at end(), and 
   assert.ok(scanner.upgraded);
   assert.equal(seen[0].status, 101);
 });
+
+const SECRET = "sk-secret-0123456789";
+
+function filtered(stream: string, split: number, methods = ["GET"]): string {
+  const scanner = new ResponseScanner(() => {});
+  for (const m of methods) scanner.expect(m);
+  scanner.mask([SECRET, encodeURIComponent(`${SECRET}/x`)]);
+  const all = bytes(stream);
+  let out = "";
+  const decoder = new TextDecoder("latin1");
+  for (let i = 0; i < all.length; i += split) {
+    out += decoder.decode(scanner.push(all.slice(i, i + split)));
+  }
+  return out + decoder.decode(scanner.end());
+}
+
+Deno.test("ResponseScanner masks injected values in heads and identity bodies, at every split", () => {
+  const mask = "*".repeat(SECRET.length);
+  const rows: [string, string][] = [
+    [
+      `HTTP/1.1 302 Found\r\nLocation: /next?key=${SECRET}\r\nContent-Length: 0\r\n\r\n`,
+      `HTTP/1.1 302 Found\r\nLocation: /next?key=authsome-proxy-managed\r\nContent-Length: 0\r\n\r\n`,
+    ],
+    [
+      `HTTP/1.1 200 OK\r\nContent-Length: ${SECRET.length + 4}\r\n\r\nk=${SECRET};\n`,
+      `HTTP/1.1 200 OK\r\nContent-Length: ${SECRET.length + 4}\r\n\r\nk=${mask};\n`,
+    ],
+    [
+      `HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n16\r\n[${SECRET}]\r\n0\r\n\r\n`,
+      `HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n16\r\n[${mask}]\r\n0\r\n\r\n`,
+    ],
+    [
+      `HTTP/1.1 200 OK\r\n\r\nclose-delimited ${SECRET}`,
+      `HTTP/1.1 200 OK\r\n\r\nclose-delimited ${mask}`,
+    ],
+    [
+      `HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: ${SECRET.length}\r\n\r\n${SECRET}`,
+      `HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: ${SECRET.length}\r\n\r\n${SECRET}`,
+    ],
+    [
+      `HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nsk-se`,
+      `HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nsk-se`,
+    ],
+  ];
+  for (const [input, want] of rows) {
+    for (const split of [input.length, 1, 2, 5, 13]) {
+      assert.equal(filtered(input, split), want, `split ${split}: ${input}`);
+    }
+  }
+});

@@ -1,19 +1,19 @@
 /**
  * The proxy's listener on 127.0.0.1: the only module that accepts sockets.
  * Each connection must show the run's token; CONNECT to a routed host is
- * intercepted, any other CONNECT is a blind tunnel (or 403 under
- * `--deny-unmatched`), and a plain `http://` request is forwarded without
- * any credential.
+ * intercepted, any other CONNECT is a blind tunnel, and a plain `http://`
+ * request is forwarded without any credential (under `--deny-unmatched`
+ * both only to providers' hosts). What each request gets is decided in
+ * decide.ts; this module only acts on it.
  */
 
 import { createServer, type Server, type Socket } from "node:net";
-import { hostIsRouted } from "../providers/matcher.ts";
 import { CA_PAGE_HOST } from "../tls/ca_page.ts";
-import { parseAuthority } from "./authority.ts";
+import type { Authority } from "./authority.ts";
 import { ByteSource, writeConn, writeSocket } from "./byte_source.ts";
 import type { ProxyContext } from "./context.ts";
-import { bodyFraming } from "./framing.ts";
-import { getHeaders, removeHeaders, serializeHead, setHeader } from "./inject.ts";
+import { decideConnect } from "./decide.ts";
+import { getHeaders, serializeHead } from "./inject.ts";
 import { intercept } from "./intercept.ts";
 import { proxyAuthorized } from "./proxy_auth.ts";
 import { readHead } from "./read_head.ts";
@@ -27,9 +27,6 @@ export interface RunningProxy extends AsyncDisposable {
   readonly port: number;
   close(): Promise<void>;
 }
-
-/** The client's credentials for this proxy, never passed on. */
-const PROXY_HEADERS: ReadonlySet<string> = new Set(["proxy-authorization", "proxy-connection"]);
 
 async function reply(socket: Socket, bytes: Uint8Array, close: boolean): Promise<void> {
   await writeSocket(socket, bytes).catch(() => {});
@@ -56,39 +53,22 @@ async function tunnel(
   await relay(socket, upstream, early);
 }
 
-/** Forwards a plain-HTTP request in absolute form, never injected, then closes. */
+/** Forwards a plain-HTTP request, never injected, then closes. */
 async function forwardPlain(
   ctx: ProxyContext,
   socket: Socket,
   source: ByteSource,
+  target: Authority,
   head: RequestHead,
 ): Promise<void> {
-  const url = URL.parse(head.target);
-  if (url?.protocol === "http:" && url.hostname === CA_PAGE_HOST && ctx.caPage) {
-    return reply(socket, ctx.caPage(head.method, url.pathname), true);
-  }
-  const framing = bodyFraming(head);
-  if (!url || url.protocol !== "http:" || framing.kind === "reject") {
-    const why = framing.kind === "reject"
-      ? framing.reason
-      : "Only http:// URLs are forwarded in absolute form";
-    return reply(socket, errorResponse(400, "authsome_bad_request", why, { close: true }), true);
-  }
   let upstream: Deno.TcpConn;
   try {
-    upstream = await openTcp(
-      url.hostname.replace(/^\[|\]$/g, ""),
-      Number(url.port || 80),
-      ctx.upstream,
-    );
+    upstream = await openTcp(target.host, target.port, ctx.upstream);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return reply(socket, errorResponse(502, "authsome_upstream", message, { close: true }), true);
   }
-  let out = removeHeaders(head, PROXY_HEADERS);
-  out = setHeader({ ...out, target: `${url.pathname}${url.search}` }, "connection", "close");
-  if (getHeaders(out, "host").length === 0) out = setHeader(out, "host", url.host);
-  await writeConn(upstream, serializeHead(out));
+  await writeConn(upstream, serializeHead(head));
   await relay(socket, upstream, source.detach());
 }
 
@@ -105,44 +85,42 @@ async function handle(ctx: ProxyContext, socket: Socket): Promise<void> {
       );
     }
     const head = parsed.head;
-    if (!proxyAuthorized(getHeaders(head, "proxy-authorization"), ctx.token)) {
-      // git sends CONNECT without credentials first and retries on the same connection after the challenge.
-      const keep = head.method === "CONNECT" || bodyFraming(head).kind === "none";
-      await reply(socket, proxyAuthRequired(!keep), !keep);
-      if (keep) continue;
-      return;
-    }
-    if (head.method !== "CONNECT") {
-      if (head.form !== "absolute") {
-        const message = "This is authsome's proxy: send requests through it, not to it";
-        return reply(
-          socket,
-          errorResponse(400, "authsome_not_a_server", message, { close: true }),
-          true,
-        );
+    const decision = decideConnect(head, {
+      authorized: proxyAuthorized(getHeaders(head, "proxy-authorization"), ctx.token),
+      routes: ctx.routes,
+      denyUnmatched: ctx.denyUnmatched,
+      caPageHost: ctx.caPage ? CA_PAGE_HOST : undefined,
+    });
+    switch (decision.kind) {
+      case "challenge":
+        await reply(socket, proxyAuthRequired(!decision.keepAlive), !decision.keepAlive);
+        if (decision.keepAlive) continue;
+        return;
+      case "answer": {
+        if (decision.denied) {
+          ctx.emit({ kind: "denied", ...decision.denied, plain: head.method !== "CONNECT" });
+        }
+        const bytes = errorResponse(decision.status, decision.code, decision.message, {
+          close: true,
+        });
+        return reply(socket, bytes, true);
       }
-      return forwardPlain(ctx, socket, source, head);
+      case "ca_page":
+        return reply(socket, ctx.caPage!(head.method, decision.path), true);
+      case "plain":
+        return forwardPlain(ctx, socket, source, decision.target, decision.head);
+      case "intercept": {
+        const early = source.detach();
+        await writeSocket(socket, CONNECT_OK);
+        return intercept(ctx, socket, decision.target, early);
+      }
+      case "tunnel":
+        return tunnel(ctx, socket, decision.target.host, decision.target.port, source.detach());
+      default: {
+        const never: never = decision;
+        return never;
+      }
     }
-    const target = parseAuthority(head.target);
-    if (!target) {
-      return reply(
-        socket,
-        errorResponse(400, "authsome_bad_request", "CONNECT needs host:port", { close: true }),
-        true,
-      );
-    }
-    const early = source.detach();
-    if (hostIsRouted(ctx.routes, target.host, target.port)) {
-      await writeSocket(socket, CONNECT_OK);
-      return intercept(ctx, socket, target, early);
-    }
-    if (ctx.denyUnmatched) {
-      ctx.emit({ kind: "denied", host: target.host, port: target.port });
-      const message =
-        `${target.host}:${target.port} matches no provider, and this run allows only providers' hosts`;
-      return reply(socket, errorResponse(403, "authsome_denied", message, { close: true }), true);
-    }
-    return tunnel(ctx, socket, target.host, target.port, early);
   }
 }
 

@@ -34,6 +34,8 @@ function firstRequest(raw: string): Outcome {
     }
     case "reject":
       return `reject ${framing.status}`;
+    case "close":
+      throw new Error("a request is never framed by the close");
     default: {
       const never: never = framing;
       return never;

@@ -45,16 +45,18 @@ export function upstreamProxy(
   return url;
 }
 
-function describe(error: unknown, host: string, port: number): string {
+/** What failed when connecting to HOST:PORT, in words for the child's 502 (TLS before DNS). */
+export function describeConnectError(error: unknown, host: string, port: number): string {
   if (error instanceof Deno.errors.ConnectionRefused) {
     return `connection refused by ${host}:${port}`;
   }
   if (error instanceof Deno.errors.TimedOut) return `timed out connecting to ${host}:${port}`;
   const message = error instanceof Error ? error.message : String(error);
-  if (/dns|lookup|resolve|name or service/i.test(message)) return `cannot resolve ${host}`;
-  if (/certificate|tls|handshake|UnknownIssuer|NotValidForName|Expired/i.test(message)) {
+  // TLS first: a name mismatch's text holds "DnsName", which is no resolver failure.
+  if (/certificate|tls|handshake|UnknownIssuer|NotValidForName|Expired|DnsName/i.test(message)) {
     return `TLS verification failed for ${host}: ${message.replace(/\s+/g, " ").slice(0, 200)}`;
   }
+  if (/dns|lookup|resolve|name or service/i.test(message)) return `cannot resolve ${host}`;
   return `cannot reach ${host}:${port}: ${message.slice(0, 200)}`;
 }
 
@@ -105,10 +107,15 @@ async function viaProxy(
       timeoutMs,
       "proxy",
     );
+    conn.setNoDelay(true);
   } catch (error) {
-    throw new AuthsomeError("network", `upstream proxy: ${describe(error, proxyHost, proxyPort)}`, {
-      cause: error,
-    });
+    throw new AuthsomeError(
+      "network",
+      `upstream proxy: ${describeConnectError(error, proxyHost, proxyPort)}`,
+      {
+        cause: error,
+      },
+    );
   }
   try {
     const credentials = upstreamProxyAuthorization(proxy);
@@ -144,10 +151,12 @@ export async function openTcp(
       return await viaProxy(config.proxy, host, port, config.connectTimeoutMs);
     }
     const address = connectAddress(host, port, config);
-    return await withTimeout(Deno.connect(address), config.connectTimeoutMs, "connect");
+    const conn = await withTimeout(Deno.connect(address), config.connectTimeoutMs, "connect");
+    conn.setNoDelay(true);
+    return conn;
   } catch (error) {
     if (error instanceof AuthsomeError) throw error;
-    throw new AuthsomeError("network", describe(error, host, port), { cause: error });
+    throw new AuthsomeError("network", describeConnectError(error, host, port), { cause: error });
   }
 }
 
@@ -168,6 +177,6 @@ export async function openTls(
     } catch {
       // Already closed by the failed handshake.
     }
-    throw new AuthsomeError("network", describe(error, host, port), { cause: error });
+    throw new AuthsomeError("network", describeConnectError(error, host, port), { cause: error });
   }
 }

@@ -99,7 +99,7 @@ export async function prepareRun(setup: RunSetup): Promise<PreparedRun> {
       runId,
       routes: setup.registry.routes.filter((route) => connected.has(route.provider)),
       credentials: setup.credentials,
-      leaf: opened.leaf,
+      leaf: opened.context,
       caPage: (method, path) => caPageResponse(method, path, leaves.ca),
       upstream: setup.upstream,
       denyUnmatched: setup.denyUnmatched,

@@ -7,7 +7,8 @@
  */
 
 import { type Ca, caPaths, loadCa, loadOrCreateCa } from "./ca.ts";
-import { LeafCache, type LeafPair } from "./leaf_cache.ts";
+import type { SecureContext } from "node:tls";
+import { LeafCache } from "./leaf_cache.ts";
 import { isIPv4 } from "node:net";
 import {
   constraintsFrom,
@@ -78,8 +79,8 @@ export interface RunLeaves {
   readonly secondCovers: readonly NameNeed[];
   /** Names neither CA may certify. */
   readonly uncovered: readonly NameNeed[];
-  /** The leaf for `host`, from the CA that may certify it. */
-  leaf(host: string): Promise<LeafPair>;
+  /** The TLS context for `host`, with a leaf from the CA that may certify it. */
+  context(host: string): Promise<SecureContext>;
 }
 
 function hostNeed(host: string): Omit<NameNeed, "provider"> {
@@ -103,8 +104,8 @@ export async function openLeafCache(
     : await constraintsFor(routes);
   const leaves = await LeafCache.open(caDir, undefined, permitted);
   const left = check(leaves.ca, needs).uncovered;
-  const first = (host: string) => leaves.get(host);
-  if (left.length === 0) return { leaves, secondCovers: [], uncovered: [], leaf: first };
+  const first = (host: string) => leaves.context(host);
+  if (left.length === 0) return { leaves, secondCovers: [], uncovered: [], context: first };
   const second = await openUserDomainsCa(caDir, left);
   const firstPermits = leaves.ca.permitted!;
   return {
@@ -112,7 +113,7 @@ export async function openLeafCache(
     second,
     secondCovers: left.filter((need) => permits(second.ca.permitted!, need)),
     uncovered: uncovered(left, second.ca.permitted!),
-    leaf: (host) => permits(firstPermits, hostNeed(host)) ? first(host) : second.get(host),
+    context: (host) => permits(firstPermits, hostNeed(host)) ? first(host) : second.context(host),
   };
 }
 

@@ -9,6 +9,7 @@
 
 import { type KeyObject, X509Certificate } from "node:crypto";
 import { isIP } from "node:net";
+import { createSecureContext, type SecureContext } from "node:tls";
 import { join } from "node:path";
 import { ensurePrivateDir, writeFileAtomic } from "../atomic_file.ts";
 import { type Ca, caPaths, loadOrCreateCa } from "./ca.ts";
@@ -39,6 +40,8 @@ export interface LeafCacheOptions {
 
 interface Entry {
   readonly pair: Promise<LeafPair>;
+  /** The TLS server context of the pair, made on first use. */
+  context?: Promise<SecureContext>;
   /** When to issue again; Infinity until the pair is known. */
   renewAt: number;
 }
@@ -81,14 +84,31 @@ export class LeafCache {
 
   /** The certificate and key for `host`, from memory, from disk, or freshly issued. */
   get(host: string): Promise<LeafPair> {
-    let name: string;
     try {
-      name = normalizeHost(host);
+      return this.#entry(host).pair;
     } catch (error) {
       return Promise.reject(error);
     }
+  }
+
+  /** A TLS server context for `host`, made once per leaf, so a renewed leaf gets a new one. */
+  context(host: string): Promise<SecureContext> {
+    let entry: Entry;
+    try {
+      entry = this.#entry(host);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    entry.context ??= entry.pair.then((pair) =>
+      createSecureContext({ cert: pair.certPem, key: pair.keyPem })
+    );
+    return entry.context;
+  }
+
+  #entry(host: string): Entry {
+    const name = normalizeHost(host);
     const known = this.#entries.get(name);
-    if (known && known.renewAt > this.#now().getTime()) return known.pair;
+    if (known && known.renewAt > this.#now().getTime()) return known;
     const entry: Entry = {
       pair: this.#find(name).then(({ certPem, renewAt }) => {
         entry.renewAt = renewAt;
@@ -100,7 +120,7 @@ export class LeafCache {
       if (this.#entries.get(name) === entry) this.#entries.delete(name);
     });
     this.#entries.set(name, entry);
-    return entry.pair;
+    return entry;
   }
 
   async #find(name: string): Promise<{ certPem: string; renewAt: number }> {

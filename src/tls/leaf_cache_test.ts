@@ -26,6 +26,18 @@ Deno.test("LeafCache.get() mints once for concurrent calls and caches on disk (0
   );
 });
 
+Deno.test("LeafCache.context() is made once per leaf, and anew for a renewed leaf", async () => {
+  await using tmp = await tempDir();
+  let now = new Date("2026-01-01T00:00:00Z");
+  const cache = await LeafCache.open(tmp.path, () => now);
+  const first = await cache.context("a.example");
+  assert.equal(await cache.context("A.example."), first, "one context a leaf");
+  now = new Date(now.getTime() + 84 * DAY_MS);
+  const renewed = await cache.context("a.example");
+  assert.notEqual(renewed, first, "a renewed leaf is served with a context of its own");
+  assert.equal(await cache.context("a.example"), renewed);
+});
+
 Deno.test("LeafCache.get() reuses a leaf from disk in a new cache", async () => {
   await using tmp = await tempDir();
   const first = await (await LeafCache.open(tmp.path)).get("a.example");

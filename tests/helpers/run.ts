@@ -6,6 +6,9 @@ import { type Origin, startOrigin } from "../../scripts/fake_api.ts";
 /** The key stored for openai in e2e homes: a canary searched for in every output. */
 export const CANARY = "sk-canary-e2e-4f1d2c3b4a5968778695a4b3";
 
+/** What the child sees where a response echoes the canary: the proxy masks it, same length. */
+export const MASKED = "*".repeat(CANARY.length);
+
 /** A temporary home with openai logged in, and an origin serving api.openai.com. */
 export interface E2E extends AsyncDisposable {
   readonly home: string;

@@ -63,6 +63,9 @@ export async function run(ctx: Context): Promise<number> {
   for (const injection of provider.injections) {
     ctx.out.line(`injection: ${describeInjection(injection, provider)}`);
   }
+  for (const accepted of d.accepts) {
+    ctx.out.line(`accepts: ${describeInjection(accepted, provider)}`);
+  }
   if (d.placeholders.length > 0) ctx.out.line(`placeholders: ${d.placeholders.join(", ")}`);
   const exported = Object.entries(d.export).map(([env, field]) => `${env}={${field}}`);
   if (exported.length > 0) ctx.out.line(`export: ${exported.join(", ")}`);

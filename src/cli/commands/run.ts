@@ -74,7 +74,9 @@ function reporter(out: Output, verbose: boolean): (event: ProxyEvent) => void {
         return;
       case "denied":
         out.warn(
-          `refused CONNECT to ${event.host}:${event.port}: no provider matches (--deny-unmatched)`,
+          `refused ${
+            event.plain ? "http:// request" : "CONNECT"
+          } to ${event.host}:${event.port}: no provider matches (--deny-unmatched)`,
         );
         return;
       case "upstream_error":
