@@ -22,12 +22,8 @@ import {
 } from "../auth/oauth/mod.ts";
 import type { Provider } from "../providers/registry.ts";
 import { Secret } from "../secret.ts";
-import {
-  type Connection,
-  connectionStatus,
-  getConnection,
-  putConnection,
-} from "../vault/connections.ts";
+import { connectionStatus } from "../auth/renewal.ts";
+import { type Connection, getConnection, putConnection } from "../vault/connections.ts";
 import { readVault, type Records, updateVault } from "../vault/store.ts";
 import type { Context } from "./command.ts";
 import { EXIT } from "./exit_codes.ts";

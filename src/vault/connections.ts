@@ -55,9 +55,6 @@ export interface SealedRoute {
 /** How a connection's credential was obtained. */
 export type ConnectionFlow = "pkce" | "device_code" | "client_credentials" | "api_key";
 
-/** How a connection stands, as `list` shows it. */
-export type ConnectionStatus = "connected" | "expired" | "needs-login";
-
 interface StoredConnection {
   provider: string;
   name: string;
@@ -210,16 +207,4 @@ export function removeConnection(
 export function setDefaultConnection(records: Records, provider: string, name: string): void {
   getConnection(records, provider, name);
   records.set("defaults", { ...defaults(records), [provider]: name });
-}
-
-/** The status of a connection at time `now`. */
-export function connectionStatus(connection: Connection, now: number): ConnectionStatus {
-  if (connection.needsLogin) return "needs-login";
-  if (
-    connection.expiresAt !== undefined && connection.expiresAt <= now &&
-    !connection.fields.refresh_token && connection.flow !== "client_credentials"
-  ) {
-    return "expired";
-  }
-  return "connected";
 }
