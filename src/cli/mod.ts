@@ -13,7 +13,7 @@ import { assertPrivatePath } from "../private_path.ts";
 import { closest } from "../suggest.ts";
 import { formatProblem } from "../schema_problems.ts";
 import { parseCommandArgs, usage } from "./args.ts";
-import type { Context } from "./command.ts";
+import type { Context, Seams } from "./command.ts";
 import { COMMANDS } from "./commands.ts";
 import { EXIT, exitCodeFor } from "./exit_codes.ts";
 import { commandHelp, groupHelp, programHelp, usageLine } from "./help.ts";
@@ -89,8 +89,8 @@ function renderError(out: Output, error: AuthsomeError, json: boolean): void {
   }
 }
 
-/** Runs the CLI with `argv` and returns the exit code. */
-export async function runCli(argv: readonly string[]): Promise<number> {
+/** Runs the CLI with `argv` and returns the exit code; `seams` are for test entry points only. */
+export async function runCli(argv: readonly string[], seams: Seams = {}): Promise<number> {
   const env = Deno.env.toObject();
   const early = argv.slice(0, argv.includes("--") ? argv.indexOf("--") : argv.length);
   const json = early.includes("--json");
@@ -140,6 +140,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       paths,
       out,
       flags: { json: args.values.json === true, verbose: args.values.verbose === true },
+      seams,
       // Imported here, not above: `--version`, `--help` and `log` never load the providers.
       registry: (records) =>
         registry ??= Promise.all([
