@@ -85,7 +85,59 @@ export function checkConnectionName(name: string): string {
   return name;
 }
 
-function fromStored(stored: StoredConnection): Connection {
+const AUTH_TYPES: readonly unknown[] = ["api_key", "oauth2"];
+const FLOWS: readonly unknown[] = ["pkce", "device_code", "client_credentials", "api_key"];
+
+type Check = (value: unknown) => boolean;
+const string: Check = (v) => typeof v === "string";
+const optional = (check: Check): Check => (v) => v === undefined || check(v);
+const arrayOf = (check: Check): Check => (v) => Array.isArray(v) && v.every(check);
+const object = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+const recordOf = (check: Check): Check => (v) => object(v) && Object.values(v).every(check);
+const shape = (fields: Record<string, Check>): Check => (v) =>
+  object(v) && Object.entries(fields).every(([key, check]) => check(v[key]));
+
+/** What authsome writes as a connection record, field by field (no zod: `run` starts without it). */
+const STORED: Record<string, Check> = {
+  provider: string,
+  name: string,
+  auth_type: (v) => AUTH_TYPES.includes(v),
+  fields: recordOf(string),
+  expires_at: optional(Number.isFinite),
+  scopes: optional(arrayOf(string)),
+  needs_login: optional((v) => typeof v === "boolean"),
+  flow: optional((v) => FLOWS.includes(v)),
+  routes: optional(arrayOf(shape({
+    host: string,
+    port: Number.isInteger,
+    path_prefix: string,
+    // Each rule was checked against the provider schema when the connection was sealed.
+    injection: arrayOf((i) => object(i) && string(i.type)),
+  }))),
+  oauth_endpoints: optional(recordOf(string)),
+  created_at: string,
+  updated_at: string,
+};
+
+/** What is wrong with `value` as the connection record `record`, if anything. */
+function storedProblem(record: string, value: unknown): string | undefined {
+  if (!object(value)) return "not an object";
+  const bad = Object.keys(STORED).filter((key) => !STORED[key](value[key]));
+  if (bad.length > 0) return `bad ${bad.map((key) => `"${key}"`).join(", ")}`;
+  const named = recordName(value.provider as string, value.name as string);
+  return named === record ? undefined : `its provider and name say "${named}"`;
+}
+
+/** The connection stored as `record`; a `vault` error names the record when it is not one. */
+function fromStored(record: string, value: unknown): Connection {
+  const problem = storedProblem(record, value);
+  if (problem !== undefined) {
+    throw new AuthsomeError("vault", `The vault record "${record}" is damaged: ${problem}`, {
+      hint: "Restore the vault from a backup, or log in again with --force to replace it",
+    });
+  }
+  const stored = value as StoredConnection;
   return {
     provider: stored.provider,
     name: stored.name,
@@ -130,14 +182,24 @@ function toStored(connection: Connection): StoredConnection {
 }
 
 function defaults(records: Records): Record<string, string> {
-  return { ...(records.get("defaults") as Record<string, string> | undefined) };
+  const value = records.get("defaults");
+  if (value !== undefined && !recordOf(string)(value)) {
+    throw new AuthsomeError(
+      "vault",
+      'The vault record "defaults" is damaged: not names by provider',
+      {
+        hint: "Restore the vault from a backup",
+      },
+    );
+  }
+  return { ...(value as Record<string, string> | undefined) };
 }
 
 /** Every connection, sorted by provider then name. */
 export function listConnections(records: Records): Connection[] {
   return [...records.entries()]
     .filter(([name]) => name.startsWith("connection/"))
-    .map(([, value]) => fromStored(value as StoredConnection))
+    .map(([name, value]) => fromStored(name, value))
     .sort((a, b) => a.provider.localeCompare(b.provider) || a.name.localeCompare(b.name));
 }
 
@@ -149,8 +211,8 @@ export function defaultConnection(records: Records, provider: string): string | 
 /** The connection `name` of `provider`, or its default; a `not_found` error names what exists. */
 export function getConnection(records: Records, provider: string, name?: string): Connection {
   const wanted = name ?? defaultConnection(records, provider) ?? DEFAULT_CONNECTION;
-  const stored = records.get(recordName(provider, wanted)) as StoredConnection | undefined;
-  if (stored) return fromStored(stored);
+  const record = recordName(provider, wanted);
+  if (records.has(record)) return fromStored(record, records.get(record));
   const names = listConnections(records).filter((c) => c.provider === provider).map((c) => c.name);
   const others = names.map((other) => `"${other}"`);
   const guess = closest(wanted, names);
