@@ -101,16 +101,23 @@ export async function runCli(argv: readonly string[], seams: Seams = {}): Promis
     if (!spec) {
       if (found.name === "help") {
         const words = parseCommandArgs([...found.before, ...found.after], {}).positionals;
-        return out.line(helpFor(words.join(" "))), EXIT.ok;
+        out.line(helpFor(words.join(" ")));
+        return EXIT.ok;
       }
       if (found.name !== undefined && GROUPS.has(found.name)) {
         const globals = parseCommandArgs([...found.before, ...found.after], {});
-        if (globals.values.help) return out.line(helpFor(found.name)), EXIT.ok;
+        if (globals.values.help) {
+          out.line(helpFor(found.name));
+          return EXIT.ok;
+        }
         throw usage(`Missing subcommand for "${found.name}"`, helpFor(found.name));
       }
       const globals = parseCommandArgs(found.before, {});
       if (found.name === undefined) {
-        if (globals.values.version) return out.line(versionLine()), EXIT.ok;
+        if (globals.values.version) {
+          out.line(versionLine());
+          return EXIT.ok;
+        }
         out.line(programHelp(COMMANDS));
         return globals.values.help ? EXIT.ok : EXIT.usage;
       }
@@ -121,7 +128,10 @@ export async function runCli(argv: readonly string[], seams: Seams = {}): Promis
       spec.options,
       spec.passthrough,
     );
-    if (args.values.help) return out.line(commandHelp(spec)), EXIT.ok;
+    if (args.values.help) {
+      out.line(commandHelp(spec));
+      return EXIT.ok;
+    }
     if (args.values.json && spec.jsonRefused) {
       throw usage(`--json does not apply to ${spec.name}: ${spec.jsonRefused}`, usageLine(spec));
     }
