@@ -8,6 +8,19 @@ import { AuthsomeError } from "../errors.ts";
 import type { Injection } from "../providers/schema.ts";
 import { Secret } from "../secret.ts";
 import { closest } from "../suggest.ts";
+import {
+  arrayOf,
+  type Check,
+  damagedRecord,
+  isBoolean,
+  isObject,
+  isString,
+  oneOf,
+  optional,
+  recordOf,
+  shape,
+  shapeProblem,
+} from "./record_check.ts";
 import type { Records } from "./store.ts";
 
 /** The connection name used when none is given. */
@@ -85,46 +98,34 @@ export function checkConnectionName(name: string): string {
   return name;
 }
 
-const AUTH_TYPES: readonly unknown[] = ["api_key", "oauth2"];
-const FLOWS: readonly unknown[] = ["pkce", "device_code", "client_credentials", "api_key"];
-
-type Check = (value: unknown) => boolean;
-const string: Check = (v) => typeof v === "string";
-const optional = (check: Check): Check => (v) => v === undefined || check(v);
-const arrayOf = (check: Check): Check => (v) => Array.isArray(v) && v.every(check);
-const object = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
-const recordOf = (check: Check): Check => (v) => object(v) && Object.values(v).every(check);
-const shape = (fields: Record<string, Check>): Check => (v) =>
-  object(v) && Object.entries(fields).every(([key, check]) => check(v[key]));
-
-/** What authsome writes as a connection record, field by field (no zod: `run` starts without it). */
-const STORED: Record<string, Check> = {
-  provider: string,
-  name: string,
-  auth_type: (v) => AUTH_TYPES.includes(v),
-  fields: recordOf(string),
+/** What authsome writes as a connection record, field by field. */
+const STORED: Readonly<Record<string, Check>> = {
+  provider: isString,
+  name: isString,
+  auth_type: oneOf(["api_key", "oauth2"]),
+  fields: recordOf(isString),
   expires_at: optional(Number.isFinite),
-  scopes: optional(arrayOf(string)),
-  needs_login: optional((v) => typeof v === "boolean"),
-  flow: optional((v) => FLOWS.includes(v)),
+  scopes: optional(arrayOf(isString)),
+  needs_login: optional(isBoolean),
+  flow: optional(oneOf(["pkce", "device_code", "client_credentials", "api_key"])),
   routes: optional(arrayOf(shape({
-    host: string,
+    host: isString,
     port: Number.isInteger,
-    path_prefix: string,
+    path_prefix: isString,
     // Each rule was checked against the provider schema when the connection was sealed.
-    injection: arrayOf((i) => object(i) && string(i.type)),
+    injection: arrayOf((i) => isObject(i) && isString(i.type)),
   }))),
-  oauth_endpoints: optional(recordOf(string)),
-  created_at: string,
-  updated_at: string,
+  oauth_endpoints: optional(recordOf(isString)),
+  created_at: isString,
+  updated_at: isString,
 };
+
+const DAMAGED_HINT = "Restore the vault from a backup, or log in again with --force to replace it";
 
 /** What is wrong with `value` as the connection record `record`, if anything. */
 function storedProblem(record: string, value: unknown): string | undefined {
-  if (!object(value)) return "not an object";
-  const bad = Object.keys(STORED).filter((key) => !STORED[key](value[key]));
-  if (bad.length > 0) return `bad ${bad.map((key) => `"${key}"`).join(", ")}`;
+  const problem = shapeProblem(value, STORED);
+  if (problem !== undefined || !isObject(value)) return problem;
   const named = recordName(value.provider as string, value.name as string);
   return named === record ? undefined : `its provider and name say "${named}"`;
 }
@@ -132,11 +133,7 @@ function storedProblem(record: string, value: unknown): string | undefined {
 /** The connection stored as `record`; a `vault` error names the record when it is not one. */
 function fromStored(record: string, value: unknown): Connection {
   const problem = storedProblem(record, value);
-  if (problem !== undefined) {
-    throw new AuthsomeError("vault", `The vault record "${record}" is damaged: ${problem}`, {
-      hint: "Restore the vault from a backup, or log in again with --force to replace it",
-    });
-  }
+  if (problem !== undefined) throw damagedRecord(record, problem, DAMAGED_HINT);
   const stored = value as StoredConnection;
   return {
     provider: stored.provider,
@@ -183,14 +180,8 @@ function toStored(connection: Connection): StoredConnection {
 
 function defaults(records: Records): Record<string, string> {
   const value = records.get("defaults");
-  if (value !== undefined && !recordOf(string)(value)) {
-    throw new AuthsomeError(
-      "vault",
-      'The vault record "defaults" is damaged: not names by provider',
-      {
-        hint: "Restore the vault from a backup",
-      },
-    );
+  if (value !== undefined && !recordOf(isString)(value)) {
+    throw damagedRecord("defaults", "not names by provider", "Restore the vault from a backup");
   }
   return { ...(value as Record<string, string> | undefined) };
 }
