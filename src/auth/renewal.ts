@@ -33,7 +33,7 @@ export function isExpired(connection: Connection, now: number): boolean {
 }
 
 /** True when the access token expires within {@linkcode REFRESH_MARGIN_MS} of `now`. */
-export function isDue(connection: Connection, now: number): boolean {
+function isDue(connection: Connection, now: number): boolean {
   return connection.expiresAt !== undefined && connection.expiresAt - now <= REFRESH_MARGIN_MS;
 }
 
