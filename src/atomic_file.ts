@@ -10,8 +10,8 @@ import { dirname } from "node:path";
 export interface AtomicWriteOptions {
   /** The file mode, set when the temporary file is created (never chmod'ed after). */
   readonly mode: number;
-  /** Test-only: a pause between the fsync and the rename, to kill a writer mid-write. */
-  readonly pauseBeforeRenameMs?: number;
+  /** Runs between the fsync and the rename: a test stops the writer there to kill it mid-write. */
+  readonly beforeRename?: () => Promise<void>;
 }
 
 /** Creates `dir` (and its parents) with mode 0700 when missing. */
@@ -33,9 +33,7 @@ export async function writeFileAtomic(
     while (rest.length > 0) rest = rest.subarray(await file.write(rest));
     await file.sync();
   }
-  if (options.pauseBeforeRenameMs) {
-    await new Promise((resolve) => setTimeout(resolve, options.pauseBeforeRenameMs));
-  }
+  await options.beforeRename?.();
   await Deno.rename(temp, path);
   if (Deno.build.os !== "windows") {
     using dir = await Deno.open(dirname(path), { read: true });

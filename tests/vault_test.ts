@@ -215,10 +215,14 @@ Deno.test("a writer killed with SIGKILL mid-write leaves the old state, and the 
   await using home = await tempHome();
   assert.equal((await login(home.path, "default")).code, 0);
   const before = await Deno.readTextFile(`${home.path}/vault.json`);
-  const [cmd, args] = authsomeCommand(["login", "openai", "--key-stdin", "--connection", "late"]);
+  const env = testEnv(home.path, { AUTHSOME_TEST_PAUSE_BEFORE_RENAME_MS: "5000" });
+  const [cmd, args] = authsomeCommand(
+    ["login", "openai", "--key-stdin", "--connection", "late"],
+    env,
+  );
   const child = new Deno.Command(cmd, {
     args,
-    env: testEnv(home.path, { AUTHSOME_TEST_PAUSE_BEFORE_RENAME_MS: "5000" }),
+    env,
     stdin: "piped",
     stdout: "null",
     stderr: "null",

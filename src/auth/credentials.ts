@@ -3,13 +3,12 @@
  * request's `X-Authsome-Connection`, else the run's `--connection`, else the
  * provider's default) and what it injects. The one place the proxy gets
  * secrets from. An OAuth2 token due within five minutes, or one the upstream
- * answered 401 to, is refreshed first: once per process (single-flight
- * here) and once across processes (under the vault lock, in
+ * answered 401 to, is refreshed first (the policy is `renewal.ts`): once per
+ * process (single-flight here) and once across processes (under the vault lock, in
  * `oauth/refresh.ts`, loaded only when a refresh is due). A request on a
  * route its connection is not sealed to gets nothing (`binding.ts`).
  */
 
-import { MINUTE_MS } from "../durations.ts";
 import { AuthsomeError, isAuthsomeError } from "../errors.ts";
 import { describeRoute } from "../providers/api_url.ts";
 import type { Route } from "../providers/matcher.ts";
@@ -27,18 +26,7 @@ import type { Records } from "../vault/store.ts";
 import type { FetchFn } from "./oauth/mod.ts";
 import { approveCommand, isSealedFor } from "./binding.ts";
 import { type Credential, credentialsFor } from "./injection.ts";
-
-/** A token this close to its expiry is refreshed before it is handed out. */
-export const REFRESH_MARGIN_MS = 5 * MINUTE_MS;
-
-/** After a 401-triggered refresh, further 401s are not acted on for this long (no refresh loops). */
-const REJECTION_COOLDOWN_MS = MINUTE_MS;
-
-/** A token refreshed ahead of its expiry is not refreshed ahead again for this long, per process. */
-const PROACTIVE_COOLDOWN_MS = 30_000;
-
-/** A refresh that ended in "log in again" is not retried for this long. */
-const FAILURE_MEMORY_MS = 5_000;
+import { acceptsRejection, canRenew, renewalStep } from "./renewal.ts";
 
 /** What a request to a provider gets. */
 export interface Resolved {
@@ -129,10 +117,8 @@ export class CredentialSource {
       primary,
       provider,
     );
-    const renewable = connection.fields.refresh_token !== undefined ||
-      connection.flow === "client_credentials";
     const token = connection.fields.access_token?.reveal();
-    const onRejected = this.#refresh && renewable && token !== undefined
+    const onRejected = this.#refresh && canRenew(connection) && token !== undefined
       ? () => this.#reject(`${provider}/${connection.name}`, token)
       : undefined;
     return { connection: connection.name, credentials, accepted, onRejected };
@@ -152,32 +138,23 @@ export class CredentialSource {
   }
 
   #reject(key: string, token: string): void {
-    const last = this.#lastForced.get(key);
-    if (last !== undefined && this.#now() - last < REJECTION_COOLDOWN_MS) return;
-    this.#rejected.set(key, token);
+    if (acceptsRejection(this.#now(), this.#lastForced.get(key))) this.#rejected.set(key, token);
   }
 
   /** The connection, refreshed first when due or rejected; single-flight per connection. */
   async #current(connection: Connection, provider: Provider): Promise<Connection> {
     const key = `${connection.provider}/${connection.name}`;
-    const now = this.#now();
-    const rejected = this.#rejected.get(key);
-    const wasRejected = rejected !== undefined &&
-      rejected === connection.fields.access_token?.reveal();
-    const expired = connection.expiresAt !== undefined && connection.expiresAt <= now;
-    const due = connection.expiresAt !== undefined &&
-      connection.expiresAt - now <= REFRESH_MARGIN_MS;
-    const renewed = this.#lastRenewed.get(key);
-    if (!expired && !wasRejected) {
-      if (connection.needsLogin || !due) return connection;
-      // A provider whose tokens live under five minutes would otherwise be refreshed per request.
-      if (renewed !== undefined && now - renewed < PROACTIVE_COOLDOWN_MS) return connection;
-    }
     const failed = this.#failed.get(key);
-    if (failed && now - failed.at < FAILURE_MEMORY_MS) throw failed.error;
+    const step = renewalStep(connection, this.#now(), {
+      rejectedToken: this.#rejected.get(key),
+      lastRenewed: this.#lastRenewed.get(key),
+      lastFailed: failed?.at,
+    });
+    if (step.kind === "use") return connection;
+    if (step.kind === "failed") throw failed!.error;
     let running = this.#inflight.get(key);
     if (!running) {
-      running = this.#renew(connection, provider, wasRejected)
+      running = this.#renew(connection, provider, step.rejected)
         .finally(() => this.#inflight.delete(key));
       this.#inflight.set(key, running);
     }
@@ -207,19 +184,4 @@ export class CredentialSource {
       throw error;
     }
   }
-}
-
-/** Parses `--connection PROVIDER=NAME` flags into a map. */
-export function parseConnectionChoices(flags: readonly string[]): Map<string, string> {
-  const choices = new Map<string, string>();
-  for (const flag of flags) {
-    const [provider, name, ...rest] = flag.split("=");
-    if (!provider || !name || rest.length > 0) {
-      throw new AuthsomeError("usage", `--connection "${flag}" must be PROVIDER=NAME`, {
-        hint: "For example: --connection github=work",
-      });
-    }
-    choices.set(provider, name);
-  }
-  return choices;
 }

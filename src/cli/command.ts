@@ -1,5 +1,6 @@
 /** The shape of a CLI command: its help, its flags, and a lazily loaded implementation. */
 
+import type { Clock } from "../auth/oauth/mod.ts";
 import type { HomePaths } from "../home.ts";
 import type { Registry } from "../providers/registry.ts";
 import type { Records } from "../vault/store.ts";
@@ -12,6 +13,17 @@ export interface GlobalFlags {
   readonly verbose: boolean;
 }
 
+/**
+ * What a test's entry point passes in place of the real thing (dependency
+ * injection); `main.ts` passes nothing. See `tests/fixtures/hooked_main.ts`.
+ */
+export interface Seams {
+  /** Runs between writing a new vault file and renaming it over the old one. */
+  readonly beforeVaultRename?: () => Promise<void>;
+  /** The clock of an OAuth login: how long a server's second is, and how to sleep. */
+  readonly loginClock?: Clock;
+}
+
 /** What a running command gets. */
 export interface Context {
   readonly args: ParsedArgs;
@@ -19,6 +31,8 @@ export interface Context {
   readonly paths: HomePaths;
   readonly out: Output;
   readonly flags: GlobalFlags;
+  /** What a test entry injected; empty when run as shipped. */
+  readonly seams?: Seams;
   /**
    * The provider registry, loaded on first use and reported once. Given the
    * vault's records, it may use the cache they authenticate (registry_cache.ts).

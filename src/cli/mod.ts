@@ -15,7 +15,7 @@ import { closest } from "../suggest.ts";
 import { KEY_ENV_VARS } from "../vault/key_env.ts";
 import { formatProblem } from "../schema_problems.ts";
 import { parseCommandArgs, usage } from "./args.ts";
-import type { Context } from "./command.ts";
+import type { Context, Seams } from "./command.ts";
 import { COMMANDS } from "./commands.ts";
 import { EXIT, exitCodeFor } from "./exit_codes.ts";
 import { commandHelp, groupHelp, programHelp, usageLine } from "./help.ts";
@@ -91,8 +91,8 @@ function renderError(out: Output, error: AuthsomeError, json: boolean): void {
   }
 }
 
-/** Runs the CLI with `argv` and returns the exit code. */
-export async function runCli(argv: readonly string[]): Promise<number> {
+/** Runs the CLI with `argv` and returns the exit code; `seams` are for test entry points only. */
+export async function runCli(argv: readonly string[], seams: Seams = {}): Promise<number> {
   const env = Deno.env.toObject();
   // Read once into `env`; no program authsome starts (keyring tools, the child) inherits them.
   for (const name of KEY_ENV_VARS) Deno.env.delete(name);
@@ -108,16 +108,23 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     if (!spec) {
       if (found.name === "help") {
         const words = parseCommandArgs([...found.before, ...found.after], {}).positionals;
-        return out.line(helpFor(words.join(" "))), EXIT.ok;
+        out.line(helpFor(words.join(" ")));
+        return EXIT.ok;
       }
       if (found.name !== undefined && GROUPS.has(found.name)) {
         const globals = parseCommandArgs([...found.before, ...found.after], {});
-        if (globals.values.help) return out.line(helpFor(found.name)), EXIT.ok;
+        if (globals.values.help) {
+          out.line(helpFor(found.name));
+          return EXIT.ok;
+        }
         throw usage(`Missing subcommand for "${found.name}"`, helpFor(found.name));
       }
       const globals = parseCommandArgs(found.before, {});
       if (found.name === undefined) {
-        if (globals.values.version) return out.line(versionLine()), EXIT.ok;
+        if (globals.values.version) {
+          out.line(versionLine());
+          return EXIT.ok;
+        }
         out.line(programHelp(COMMANDS));
         return globals.values.help ? EXIT.ok : EXIT.usage;
       }
@@ -128,7 +135,10 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       spec.options,
       spec.passthrough,
     );
-    if (args.values.help) return out.line(commandHelp(spec)), EXIT.ok;
+    if (args.values.help) {
+      out.line(commandHelp(spec));
+      return EXIT.ok;
+    }
     if (args.values.json && spec.jsonRefused) {
       throw usage(`--json does not apply to ${spec.name}: ${spec.jsonRefused}`, usageLine(spec));
     }
@@ -147,6 +157,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       paths,
       out,
       flags: { json: args.values.json === true, verbose: args.values.verbose === true },
+      seams,
       // Imported here, not above: `--version`, `--help` and `log` never load the providers.
       registry: (records) =>
         registry ??= Promise.all([

@@ -8,26 +8,21 @@
 import { sealOf } from "../auth/binding.ts";
 import { AuthsomeError } from "../errors.ts";
 import {
-  abortableSleep,
   browserCommand,
   chooseFlow,
-  type Clock,
   getClient,
   type LoginEvents,
   loginOAuth,
   type LoginResult,
   type OAuthFlow,
   putClient,
+  realClock,
   type Surroundings,
 } from "../auth/oauth/mod.ts";
 import type { Provider } from "../providers/registry.ts";
 import { Secret } from "../secret.ts";
-import {
-  type Connection,
-  connectionStatus,
-  getConnection,
-  putConnection,
-} from "../vault/connections.ts";
+import { connectionStatus } from "../auth/renewal.ts";
+import { type Connection, getConnection, putConnection } from "../vault/connections.ts";
 import { readVault, type Records, updateVault } from "../vault/store.ts";
 import type { Context } from "./command.ts";
 import { EXIT } from "./exit_codes.ts";
@@ -38,13 +33,6 @@ import { keyContext } from "./vault_access.ts";
 
 /** How long the browser sign-in may take, in the server's seconds. */
 const BROWSER_TIMEOUT_SECONDS = 300;
-
-/** Time for the login; `AUTHSOME_TEST_OAUTH_SECOND_MS` shortens a second so tests run fast. */
-function loginClock(env: Readonly<Record<string, string | undefined>>): Clock {
-  const scaled = Number(env.AUTHSOME_TEST_OAUTH_SECOND_MS);
-  const secondMs = Number.isFinite(scaled) && scaled > 0 ? scaled : 1000;
-  return { now: Date.now, sleep: abortableSleep, secondMs };
-}
 
 /** True when an existing connection may be replaced without --force: it no longer works. */
 function replaceable(records: Records, provider: string, name: string): boolean {
@@ -135,7 +123,8 @@ async function signIn(
   const scopes = typeof values.scopes === "string"
     ? values.scopes.split(/[\s,]+/).filter((s) => s !== "")
     : spec.scopes;
-  const clock = loginClock(ctx.env);
+  // A test entry may shorten a second so that polling and timeouts run fast.
+  const clock = ctx.seams?.loginClock ?? realClock;
   const callbackPort = portFlag(values["callback-port"] as string | undefined);
   const abort = new AbortController();
   const cancel = () => abort.abort();

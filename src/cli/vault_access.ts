@@ -20,6 +20,7 @@ export function keyContext(ctx: Context): KeyContext {
     env: ctx.env,
     paths: ctx.paths,
     keyring: platformKeyring(ctx.env),
+    beforeRename: ctx.seams?.beforeVaultRename,
     // Asked once per process: a token refresh during `run` re-reads the vault without asking
     // again. A retry, after a wrong one, asks anew and keeps the new answer.
     askPassphrase: Deno.stdin.isTerminal()

@@ -2,7 +2,8 @@
 
 import { describeRoute } from "../providers/api_url.ts";
 import type { Provider } from "../providers/registry.ts";
-import { type Connection, type ConnectionStatus, connectionStatus } from "../vault/connections.ts";
+import { type ConnectionStatus, connectionStatus } from "../auth/renewal.ts";
+import type { Connection } from "../vault/connections.ts";
 
 /** A connection as shown: never a secret value. */
 export interface ConnectionView {

@@ -16,6 +16,8 @@ import type { Route } from "./matcher.ts";
 import {
   type CachedProvider,
   type CheckedFiles,
+  type FileProblems,
+  type ProviderSource,
   readRegistryCache,
   registryKey,
   type UserFile,
@@ -25,22 +27,10 @@ import type { ProviderFile } from "./schema.ts";
 import type { Problem } from "../schema_problems.ts";
 import type { CheckedProvider } from "./validate.ts";
 
-/** Where a definition came from. */
-export type ProviderSource = { readonly kind: "bundled" } | {
-  readonly kind: "user";
-  readonly path: string;
-};
-
 /** A loaded provider. */
 export interface Provider extends CheckedProvider {
   readonly name: string;
   readonly source: ProviderSource;
-}
-
-/** The problems of one file that could not be loaded. */
-export interface FileProblems {
-  readonly file: string;
-  readonly problems: readonly Problem[];
 }
 
 /** Every provider, the routes they declare, and the files that could not be loaded. */

@@ -18,8 +18,8 @@
 import config from "../../deno.json" with { type: "json" };
 import { join } from "node:path";
 import { ensurePrivateDir } from "../atomic_file.ts";
-import type { FileProblems, ProviderSource } from "./registry.ts";
 import type { ProviderFile } from "./schema.ts";
+import type { Problem } from "../schema_problems.ts";
 import { encodeHex } from "../encoding.ts";
 
 /**
@@ -27,6 +27,18 @@ import { encodeHex } from "../encoding.ts";
  * check changes what a file means between releases (a release changes the version).
  */
 const FORMAT = 2;
+
+/** Where a definition came from. */
+export type ProviderSource = { readonly kind: "bundled" } | {
+  readonly kind: "user";
+  readonly path: string;
+};
+
+/** The problems of one file that could not be loaded. */
+export interface FileProblems {
+  readonly file: string;
+  readonly problems: readonly Problem[];
+}
 
 /** A definition that passed every check, and where it came from. */
 export interface CachedProvider {

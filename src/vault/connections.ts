@@ -8,6 +8,19 @@ import { AuthsomeError } from "../errors.ts";
 import type { Injection } from "../providers/schema.ts";
 import { Secret } from "../secret.ts";
 import { closest } from "../suggest.ts";
+import {
+  arrayOf,
+  type Check,
+  damagedRecord,
+  isBoolean,
+  isObject,
+  isString,
+  oneOf,
+  optional,
+  recordOf,
+  shape,
+  shapeProblem,
+} from "./record_check.ts";
 import type { Records } from "./store.ts";
 
 /** The connection name used when none is given. */
@@ -55,9 +68,6 @@ export interface SealedRoute {
 /** How a connection's credential was obtained. */
 export type ConnectionFlow = "pkce" | "device_code" | "client_credentials" | "api_key";
 
-/** How a connection stands, as `list` shows it. */
-export type ConnectionStatus = "connected" | "expired" | "needs-login";
-
 interface StoredConnection {
   provider: string;
   name: string;
@@ -88,7 +98,43 @@ export function checkConnectionName(name: string): string {
   return name;
 }
 
-function fromStored(stored: StoredConnection): Connection {
+/** What authsome writes as a connection record, field by field. */
+const STORED: Readonly<Record<string, Check>> = {
+  provider: isString,
+  name: isString,
+  auth_type: oneOf(["api_key", "oauth2"]),
+  fields: recordOf(isString),
+  expires_at: optional(Number.isFinite),
+  scopes: optional(arrayOf(isString)),
+  needs_login: optional(isBoolean),
+  flow: optional(oneOf(["pkce", "device_code", "client_credentials", "api_key"])),
+  routes: optional(arrayOf(shape({
+    host: isString,
+    port: Number.isInteger,
+    path_prefix: isString,
+    // Each rule was checked against the provider schema when the connection was sealed.
+    injection: arrayOf((i) => isObject(i) && isString(i.type)),
+  }))),
+  oauth_endpoints: optional(recordOf(isString)),
+  created_at: isString,
+  updated_at: isString,
+};
+
+const DAMAGED_HINT = "Restore the vault from a backup, or log in again with --force to replace it";
+
+/** What is wrong with `value` as the connection record `record`, if anything. */
+function storedProblem(record: string, value: unknown): string | undefined {
+  const problem = shapeProblem(value, STORED);
+  if (problem !== undefined || !isObject(value)) return problem;
+  const named = recordName(value.provider as string, value.name as string);
+  return named === record ? undefined : `its provider and name say "${named}"`;
+}
+
+/** The connection stored as `record`; a `vault` error names the record when it is not one. */
+function fromStored(record: string, value: unknown): Connection {
+  const problem = storedProblem(record, value);
+  if (problem !== undefined) throw damagedRecord(record, problem, DAMAGED_HINT);
+  const stored = value as StoredConnection;
   return {
     provider: stored.provider,
     name: stored.name,
@@ -133,14 +179,18 @@ function toStored(connection: Connection): StoredConnection {
 }
 
 function defaults(records: Records): Record<string, string> {
-  return { ...(records.get("defaults") as Record<string, string> | undefined) };
+  const value = records.get("defaults");
+  if (value !== undefined && !recordOf(isString)(value)) {
+    throw damagedRecord("defaults", "not names by provider", "Restore the vault from a backup");
+  }
+  return { ...(value as Record<string, string> | undefined) };
 }
 
 /** Every connection, sorted by provider then name. */
 export function listConnections(records: Records): Connection[] {
   return [...records.entries()]
     .filter(([name]) => name.startsWith("connection/"))
-    .map(([, value]) => fromStored(value as StoredConnection))
+    .map(([name, value]) => fromStored(name, value))
     .sort((a, b) => a.provider.localeCompare(b.provider) || a.name.localeCompare(b.name));
 }
 
@@ -152,8 +202,8 @@ export function defaultConnection(records: Records, provider: string): string | 
 /** The connection `name` of `provider`, or its default; a `not_found` error names what exists. */
 export function getConnection(records: Records, provider: string, name?: string): Connection {
   const wanted = name ?? defaultConnection(records, provider) ?? DEFAULT_CONNECTION;
-  const stored = records.get(recordName(provider, wanted)) as StoredConnection | undefined;
-  if (stored) return fromStored(stored);
+  const record = recordName(provider, wanted);
+  if (records.has(record)) return fromStored(record, records.get(record));
   const names = listConnections(records).filter((c) => c.provider === provider).map((c) => c.name);
   const others = names.map((other) => `"${other}"`);
   const guess = closest(wanted, names);
@@ -210,16 +260,4 @@ export function removeConnection(
 export function setDefaultConnection(records: Records, provider: string, name: string): void {
   getConnection(records, provider, name);
   records.set("defaults", { ...defaults(records), [provider]: name });
-}
-
-/** The status of a connection at time `now`. */
-export function connectionStatus(connection: Connection, now: number): ConnectionStatus {
-  if (connection.needsLogin) return "needs-login";
-  if (
-    connection.expiresAt !== undefined && connection.expiresAt <= now &&
-    !connection.fields.refresh_token && connection.flow !== "client_credentials"
-  ) {
-    return "expired";
-  }
-  return "connected";
 }

@@ -19,6 +19,8 @@ export interface KeyContext {
   readonly keyring?: Keyring;
   /** Asks for a passphrase on a terminal (`retry` after a wrong one); absent without one. */
   readonly askPassphrase?: (retry?: boolean) => Promise<string>;
+  /** Runs before a new vault file replaces the old one (a test's pause); absent in the program. */
+  readonly beforeRename?: () => Promise<void>;
 }
 
 /** A usable key and how to record it in the vault header. */

@@ -164,14 +164,13 @@ async function writeVault(
     ...header,
     records: sealed,
   };
-  const pause = Number(ctx.env.AUTHSOME_TEST_PAUSE_BEFORE_RENAME_MS ?? 0) || undefined;
   try {
     await writeFileAtomic(
       ctx.paths.vault,
       new TextEncoder().encode(JSON.stringify(file, null, 1)),
       {
         mode: 0o600,
-        pauseBeforeRenameMs: pause,
+        beforeRename: ctx.beforeRename,
       },
     );
   } catch (error) {

@@ -1,4 +1,8 @@
-/** Runs the real entry point, main.ts, as a subprocess with a temporary AUTHSOME_HOME. */
+/**
+ * Runs the real entry point, main.ts, as a subprocess with a temporary
+ * AUTHSOME_HOME; a process given a test hook runs `fixtures/hooked_main.ts`,
+ * the same CLI with the hook passed in.
+ */
 
 import { fileURLToPath } from "node:url";
 import { PERMISSIONS, RUNTIME_FLAGS } from "../../scripts/compile.ts";
@@ -6,6 +10,10 @@ import { PERMISSIONS, RUNTIME_FLAGS } from "../../scripts/compile.ts";
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const MAIN = `${ROOT}main.ts`;
+const HOOKED_MAIN = `${ROOT}tests/fixtures/hooked_main.ts`;
+
+/** The variables `hooked_main.ts` turns into test hooks; the shipped program reads none of them. */
+const HOOKS = ["AUTHSOME_TEST_OAUTH_SECOND_MS", "AUTHSOME_TEST_PAUSE_BEFORE_RENAME_MS"];
 
 /** What a finished authsome process left. */
 export interface CliResult {
@@ -24,9 +32,14 @@ export interface CliOptions {
 /**
  * The argv that starts authsome (for tests that spawn it themselves), with the
  * permissions the compiled binary has, so every test also checks they suffice.
+ * With a test hook in `env`, it starts the hooked entry.
  */
-export function authsomeCommand(args: readonly string[]): [string, string[]] {
-  return [Deno.execPath(), ["run", ...PERMISSIONS, ...RUNTIME_FLAGS, "--quiet", MAIN, ...args]];
+export function authsomeCommand(
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+): [string, string[]] {
+  const entry = HOOKS.some((name) => env[name] !== undefined) ? HOOKED_MAIN : MAIN;
+  return [Deno.execPath(), ["run", ...PERMISSIONS, ...RUNTIME_FLAGS, "--quiet", entry, ...args]];
 }
 
 /**
@@ -48,10 +61,11 @@ export async function authsome(
   args: readonly string[],
   options: CliOptions = {},
 ): Promise<CliResult> {
-  const [cmd, argv] = authsomeCommand(args);
+  const env = testEnv(options.home, options.env);
+  const [cmd, argv] = authsomeCommand(args, env);
   const child = new Deno.Command(cmd, {
     args: argv,
-    env: testEnv(options.home, options.env),
+    env,
     stdin: options.stdin === undefined ? "null" : "piped",
     stdout: "piped",
     stderr: "piped",

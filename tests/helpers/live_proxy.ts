@@ -23,6 +23,7 @@ export async function liveProxy(
   env: Record<string, string> = {},
 ): Promise<LiveProxy> {
   const file = `${home}/proxy-url-${crypto.randomUUID()}`;
+  const childEnv = testEnv(home, env);
   const [cmd, args] = authsomeCommand([
     "run",
     ...flags,
@@ -30,10 +31,10 @@ export async function liveProxy(
     "sh",
     "-c",
     `printf %s "$HTTPS_PROXY" > "${file}.tmp" && mv "${file}.tmp" "${file}" && exec sleep 600`,
-  ]);
+  ], childEnv);
   const child = new Deno.Command(cmd, {
     args,
-    env: testEnv(home, env),
+    env: childEnv,
     stdin: "null",
     stdout: "null",
     stderr: "piped",

@@ -12,7 +12,7 @@ import { type OAuthServer, TOKEN_CANARY } from "./oauth_server.ts";
 /** The API host of the test provider; the fake origin serves it through --connect-to. */
 export const API_HOST = "api.oauthtest.dev";
 
-/** The environment of every OAuth test process: no browser, fast seconds. */
+/** The environment of every OAuth test process: no browser, fast seconds (see fixtures/hooked_main.ts). */
 export const OAUTH_ENV: Record<string, string> = {
   BROWSER: "none",
   AUTHSOME_TEST_OAUTH_SECOND_MS: "20",
@@ -64,10 +64,11 @@ export function spawnAuthsome(
   args: readonly string[],
   options: { home: string; env?: Record<string, string>; stdin?: string },
 ): Live {
-  const [cmd, argv] = authsomeCommand(args);
+  const env = testEnv(options.home, { ...OAUTH_ENV, ...options.env });
+  const [cmd, argv] = authsomeCommand(args, env);
   const child = new Deno.Command(cmd, {
     args: argv,
-    env: testEnv(options.home, { ...OAUTH_ENV, ...options.env }),
+    env,
     stdin: options.stdin === undefined ? "null" : "piped",
     stdout: "piped",
     stderr: "piped",

@@ -9,6 +9,16 @@ import { AuthsomeError } from "../../errors.ts";
 import type { OAuthSpec } from "../../providers/schema.ts";
 import { Secret } from "../../secret.ts";
 import type { Connection } from "../../vault/connections.ts";
+import {
+  arrayOf,
+  type Check,
+  damagedRecord,
+  isString,
+  oneOf,
+  optional,
+  recordOf,
+  shapeProblem,
+} from "../../vault/record_check.ts";
 import type { Records } from "../../vault/store.ts";
 import type { Endpoints } from "./endpoints.ts";
 import type { AuthMethod, ClientAuth } from "./http.ts";
@@ -41,10 +51,28 @@ export function clientRecordName(provider: string): string {
   return `client/${provider}`;
 }
 
-/** The stored client of `provider`, if any. */
+/** What authsome writes as a client record, field by field. */
+const STORED: Readonly<Record<string, Check>> = {
+  client_id: isString,
+  client_secret: optional(isString),
+  token_endpoint_auth_method: optional(
+    oneOf(["client_secret_post", "client_secret_basic", "none"]),
+  ),
+  redirect_uris: optional(arrayOf(isString)),
+  client_secret_expires_at: optional(Number.isFinite),
+  endpoints: optional(recordOf(isString)),
+};
+
+/** The stored client of `provider`, if any; a `vault` error names a damaged record. */
 export function getClient(records: Records, provider: string): OAuthClient | undefined {
-  const stored = records.get(clientRecordName(provider)) as StoredClient | undefined;
-  if (!stored) return undefined;
+  const record = clientRecordName(provider);
+  const value = records.get(record);
+  if (value === undefined) return undefined;
+  const problem = shapeProblem(value, STORED);
+  if (problem !== undefined) {
+    throw damagedRecord(record, problem, "Restore the vault from a backup");
+  }
+  const stored = value as StoredClient;
   return {
     clientId: stored.client_id,
     clientSecret: stored.client_secret === undefined ? undefined : new Secret(stored.client_secret),

@@ -7,21 +7,9 @@
  * only the connection it renews. Loaded only for OAuth work.
  */
 
-export {
-  chooseClient,
-  clientRecordName,
-  getClient,
-  type OAuthClient,
-  putClient,
-} from "./clients.ts";
-export { abortableSleep, type Clock, realClock } from "./device_code.ts";
-export {
-  browserCommand,
-  chooseFlow,
-  isHeadless,
-  type OAuthFlow,
-  type Surroundings,
-} from "./flow.ts";
+export { getClient, type OAuthClient, putClient } from "./clients.ts";
+export { type Clock, realClock } from "./device_code.ts";
+export { browserCommand, chooseFlow, type OAuthFlow, type Surroundings } from "./flow.ts";
 export type { FetchFn, HttpOptions } from "./http.ts";
 export { type LoginEvents, loginOAuth, type LoginRequest, type LoginResult } from "./login.ts";
 export { refreshConnection } from "./refresh.ts";

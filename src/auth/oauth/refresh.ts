@@ -3,12 +3,12 @@
  * lock after re-reading the vault, so of many processes that find the same
  * token due, one refreshes and the others take its result: a rotating
  * refresh token is never sent twice. A refused refresh marks the
- * connection as needing login.
+ * connection as needing login. When to refresh is decided in `renewal.ts`.
  */
 
 import { AuthsomeError, isAuthsomeError } from "../../errors.ts";
 import { assertEndpointsSealed } from "../binding.ts";
-import { REFRESH_MARGIN_MS } from "../credentials.ts";
+import { decide, type Held, isExpired } from "../renewal.ts";
 import type { Provider } from "../../providers/registry.ts";
 import type { Secret } from "../../secret.ts";
 import {
@@ -24,39 +24,6 @@ import { resolveEndpoints } from "./discovery.ts";
 import { required } from "./endpoints.ts";
 import type { HttpOptions } from "./http.ts";
 import { clientCredentialsGrant, refreshGrant, type TokenResult, type TokenSet } from "./tokens.ts";
-
-/** What to do with a connection before using it. */
-export type Decision = "use" | "renew" | "reauth";
-
-/** The access token a caller held when it asked for a refresh, and whether the upstream rejected it. */
-export interface Held {
-  readonly token?: string;
-  readonly rejected: boolean;
-}
-
-/**
- * Decides what to do with a connection as stored now. A token other than
- * the one the caller `held` was renewed by someone else meanwhile: it is
- * used as it is, so one refresh serves every process that found the old
- * one due (and a rotating refresh token is sent once).
- */
-export function decide(connection: Connection, now: number, held?: Held): Decision {
-  if (connection.authType !== "oauth2") return "use";
-  const token = connection.fields.access_token?.reveal();
-  const wasRejected = held?.rejected === true && held.token === token;
-  const expired = connection.expiresAt !== undefined && connection.expiresAt <= now;
-  if (connection.needsLogin) return expired || wasRejected ? "reauth" : "use";
-  const replaced = held !== undefined && held.token !== token;
-  if (replaced && !expired) return "use";
-  const due = connection.expiresAt !== undefined && connection.expiresAt - now <= REFRESH_MARGIN_MS;
-  if (!due && !wasRejected) return "use";
-  if (canRenew(connection)) return "renew";
-  return expired ? "reauth" : "use";
-}
-
-function canRenew(connection: Connection): boolean {
-  return connection.fields.refresh_token !== undefined || connection.flow === "client_credentials";
-}
 
 /** What refresh needs. */
 export interface RefreshContext {
@@ -183,8 +150,7 @@ export async function refreshConnection(
       return error.connection;
     }
     // The server is down: a token that has not expired yet still serves.
-    const stillValid = read.expiresAt === undefined || read.expiresAt > now;
-    if (isAuthsomeError(error, "network") && stillValid && !rejected) return read;
+    if (isAuthsomeError(error, "network") && !isExpired(read, now) && !rejected) return read;
     throw error;
   }
 }

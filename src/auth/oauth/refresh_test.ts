@@ -6,13 +6,10 @@ import { checkProvider } from "../../providers/validate.ts";
 import { Secret } from "../../secret.ts";
 import { type Connection, getConnection, putConnection } from "../../vault/connections.ts";
 import { readVault, updateVault } from "../../vault/store.ts";
-import { CredentialSource, REFRESH_MARGIN_MS } from "../credentials.ts";
+import { CredentialSource } from "../credentials.ts";
 import { endpointsToSeal, routesToSeal } from "../binding.ts";
 import { compileRoutes } from "../../providers/compile.ts";
 import type { Route } from "../../providers/matcher.ts";
-import { decide } from "./refresh.ts";
-
-const NOW = 1_700_000_000_000;
 
 function conn(extra: Partial<Connection> = {}, fields: Record<string, string> = {}): Connection {
   return {
@@ -28,58 +25,6 @@ function conn(extra: Partial<Connection> = {}, fields: Record<string, string> = 
     ...extra,
   };
 }
-
-Deno.test("decide(): refresh within five minutes of expiry, on a 401, or never twice", () => {
-  const soon = NOW + REFRESH_MARGIN_MS - 1;
-  const later = NOW + REFRESH_MARGIN_MS + 60_000;
-  const past = NOW - 1;
-  const noRefresh = (extra: Partial<Connection>) => {
-    const c = conn(extra);
-    const { refresh_token: _, ...fields } = c.fields;
-    return { ...c, fields };
-  };
-  const rows: [string, Connection, { token?: string; rejected: boolean } | undefined, string][] = [
-    ["no expiry", conn(), undefined, "use"],
-    ["far from expiry", conn({ expiresAt: later }), undefined, "use"],
-    ["due", conn({ expiresAt: soon }), undefined, "renew"],
-    ["expired", conn({ expiresAt: past }), undefined, "renew"],
-    ["due, no refresh token", noRefresh({ expiresAt: soon }), undefined, "use"],
-    ["expired, no refresh token", noRefresh({ expiresAt: past }), undefined, "reauth"],
-    [
-      "expired client credentials",
-      noRefresh({ expiresAt: past, flow: "client_credentials" }),
-      undefined,
-      "renew",
-    ],
-    ["rejected", conn({ expiresAt: later }), { token: "at1", rejected: true }, "renew"],
-    [
-      "rejected, renewed since",
-      conn({ expiresAt: later }),
-      { token: "at0", rejected: true },
-      "use",
-    ],
-    ["due, renewed since by another process", conn({ expiresAt: soon }), {
-      token: "at0",
-      rejected: false,
-    }, "use"],
-    ["expired, renewed since but expired again", conn({ expiresAt: past }), {
-      token: "at0",
-      rejected: false,
-    }, "renew"],
-    ["needs login, still valid", conn({ expiresAt: soon, needsLogin: true }), undefined, "use"],
-    ["needs login, expired", conn({ expiresAt: past, needsLogin: true }), undefined, "reauth"],
-    [
-      "needs login, rejected",
-      conn({ needsLogin: true }),
-      { token: "at1", rejected: true },
-      "reauth",
-    ],
-    ["api key", conn({ authType: "api_key", expiresAt: past }), undefined, "use"],
-  ];
-  for (const [what, connection, held, expected] of rows) {
-    assert.equal(decide(connection, NOW, held), expected, what);
-  }
-});
 
 const PROVIDER = (() => {
   const checked = checkProvider({

@@ -1,7 +1,8 @@
 /** `authsome run [flags] -- CMD ARGS...`: runs CMD behind the injecting proxy and exits with its code. */
 
 import { approveCommand, routeChanges } from "../../auth/binding.ts";
-import { CredentialSource, parseConnectionChoices } from "../../auth/credentials.ts";
+import { CredentialSource } from "../../auth/credentials.ts";
+import { parseConnectionChoices } from "../connection_flags.ts";
 import { AuthsomeError } from "../../errors.ts";
 import type { ProxyEvent } from "../../proxy/context.ts";
 import { upstreamProxy } from "../../proxy/upstream.ts";
