@@ -24,6 +24,8 @@ export interface AuditEntry {
   readonly error?: string;
   /** Why no credential was injected, when the proxy knows (`log` names it). */
   readonly reason?: NotInjected;
+  /** The `--allow` rule that let the credential serve the request, when the run had rules. */
+  readonly policy?: string;
   /** Headers (lower case) and query parameters (`?name`) that carried the placeholder: replaced or removed. */
   readonly placeholders?: Readonly<Record<string, "replaced" | "removed">>;
 }

@@ -130,10 +130,14 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: "Run a command behind the proxy that injects credentials",
     synopsis:
       "[--connection PROVIDER=NAME]... [--upstream URL] [--upstream-ca FILE] [--resolve HOST:PORT:ADDR]...\n" +
-      "       [--connect-to HOST1:PORT1:HOST2:PORT2]... [--deny-unmatched] [--sandbox[=network]] -- CMD ARGS...",
+      "       [--connect-to HOST1:PORT1:HOST2:PORT2]... [--deny-unmatched] [--sandbox[=network]]\n" +
+      "       [--allow PROVIDER[:METHODS][:PATH]]... [--max-requests PROVIDER=N]... [--policy FILE] -- CMD ARGS...",
     description:
       "CMD gets HTTP(S)_PROXY with a per-run token, the CA variables and placeholder keys, never a secret.\n" +
-      "It exits with CMD's exit code, or 128+N when CMD died of signal N.",
+      "It exits with CMD's exit code, or 128+N when CMD died of signal N.\n" +
+      "--allow limits what a provider's credential may serve in this run (github:GET,HEAD:/repos/acme/**;\n" +
+      "* is any text in one path segment, ** any number of segments); --max-requests caps how many.\n" +
+      "A request outside them gets 403 or 429 from the proxy and never reaches the provider.",
     options: {
       connection: {
         type: "string",
@@ -175,6 +179,23 @@ export const COMMANDS: readonly CommandSpec[] = [
         value: "network",
         description:
           "Run CMD where it cannot reach the vault key (bubblewrap; macOS sandbox-exec); =network: its only way out is the proxy; =off. Default: AUTHSOME_SANDBOX",
+      },
+      allow: {
+        type: "string",
+        multiple: true,
+        value: "RULE",
+        description: "Let PROVIDER's credential serve only these methods and paths",
+      },
+      "max-requests": {
+        type: "string",
+        multiple: true,
+        value: "PROVIDER=N",
+        description: "Let PROVIDER's credential serve at most N requests",
+      },
+      policy: {
+        type: "string",
+        value: "FILE",
+        description: "Rules and budgets from a JSON file (see authsome policy check)",
       },
     },
     positionals: { min: 0, max: 0 },

@@ -2,6 +2,7 @@
 
 import type { AuditEntry } from "../audit/log.ts";
 import type { CredentialSource } from "../auth/credentials.ts";
+import type { Policy } from "../policy/mod.ts";
 import type { Route } from "../providers/matcher.ts";
 import type { SecureContext } from "node:tls";
 import type { UpstreamConfig } from "./upstream.ts";
@@ -39,6 +40,10 @@ export interface ProxyContext {
   readonly upstream: UpstreamConfig;
   /** A request (CONNECT or plain http://) to a host no route matches gets 403 instead of going out. */
   readonly denyUnmatched: boolean;
+  /** What each provider's credential may serve in this run (`--allow`, `--max-requests`). */
+  readonly policy: Policy;
+  /** Credentialed requests served so far, by provider, across every connection of the run. */
+  readonly served: Map<string, number>;
   /** How long a client may take to send a request head. */
   readonly headerTimeoutMs: number;
   /** How long a keep-alive connection may sit idle. */

@@ -8,6 +8,7 @@
  */
 
 import type { Resolved } from "../auth/credentials.ts";
+import { decidePolicy, type Policy } from "../policy/mod.ts";
 import type { ErrorCode } from "../errors.ts";
 import {
   hostIsRouted,
@@ -239,6 +240,27 @@ function originForm(target: string): string {
  */
 export function afterResponse(head: RequestHead, status: number): "relay" | "http" {
   return status === 101 && getHeaders(head, "upgrade").length > 0 ? "relay" : "http";
+}
+
+/**
+ * What the run's policy says of a routed request, `served` being the
+ * credentialed requests its provider has had: every way the origin may read
+ * the path (as sent, and each canonical reading) must be allowed, so dot
+ * segments cannot walk out of an allowed pattern. The allow names its rule.
+ */
+export function gateRequest(
+  routed: Extract<Routed, { kind: "credential" }>,
+  policy: Policy,
+  served: number,
+): { readonly kind: "allow"; readonly rule?: string } | Answer {
+  const raw = pathOnly(routed.head.target);
+  let rule: string | undefined;
+  for (const path of [raw, ...pathReadings(raw)]) {
+    const decision = decidePolicy(policy, routed.route.provider, routed.head.method, path, served);
+    if (decision.kind === "refuse") return answer(decision.status, decision.code, decision.message);
+    rule ??= decision.rule;
+  }
+  return rule === undefined ? { kind: "allow" } : { kind: "allow", rule };
 }
 
 /** Status and error code the child gets when its credential could not be had. */

@@ -8,11 +8,13 @@ import {
   afterResponse,
   CREDENTIAL_ERRORS,
   decideConnect,
+  gateRequest,
   planRequest,
   routeRequest,
 } from "./decide.ts";
 import { getHeaders } from "./inject.ts";
 import { parseRequestHead, type RequestHead } from "./request_head.ts";
+import { mergePolicies, OPEN_POLICY, parseAllowFlag } from "../policy/mod.ts";
 
 function head(text: string): RequestHead {
   const parsed = parseRequestHead(new TextEncoder().encode(text.replaceAll("\n", "\r\n")));
@@ -261,4 +263,34 @@ Deno.test("routeRequest() removes the placeholder from a request no route inject
     "header x-api-key removed",
     "query key removed",
   ]);
+});
+
+Deno.test("gateRequest() lets the policy see every reading of the path, and counts the budget", () => {
+  const known = new Set(["openai"]);
+  const policy = mergePolicies(
+    OPEN_POLICY,
+    [parseAllowFlag("openai:GET:/v1/models/**", known)],
+    [["openai", 2]],
+  );
+  const rows: [string, number, string][] = [
+    ["GET /v1/models/gpt-4o", 0, "allow openai:GET:/v1/models/**"],
+    ["GET /v1/models", 1, "allow openai:GET:/v1/models/**"],
+    ["GET /v1/models", 2, "429 authsome_budget_exhausted"],
+    ["DELETE /v1/models/gpt-4o", 0, "403 authsome_not_allowed"],
+    // Each would pass the pattern as sent; the origin reads /v1/files.
+    ["GET /v1/models/../files", 0, "403 authsome_not_allowed"],
+    ["GET /v1/models/%2e%2e/files", 0, "403 authsome_not_allowed"],
+    ["GET /v1/models/..%2Ffiles", 0, "403 authsome_not_allowed"],
+    ["GET /v1/models/x%2F..%2F..%2Ffiles", 0, "403 authsome_not_allowed"],
+    ["GET /v1/models//../../files", 0, "403 authsome_not_allowed"],
+  ];
+  const tunnel = { host: "api.openai.com", port: 443 };
+  for (const [line, served, expected] of rows) {
+    const routed = routeRequest(head(`${line} HTTP/1.1\nHost: api.openai.com\n\n`), tunnel, ROUTES);
+    assert.equal(routed.kind, "credential", line);
+    if (routed.kind !== "credential") continue;
+    const gate = gateRequest(routed, policy, served);
+    const got = gate.kind === "allow" ? `allow ${gate.rule}` : `${gate.status} ${gate.code}`;
+    assert.equal(got, expected, `${line} #${served}`);
+  }
 });

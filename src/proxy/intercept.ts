@@ -15,7 +15,14 @@ import type { Authority } from "./authority.ts";
 import { ByteSource, writeConn, writeSocket } from "./byte_source.ts";
 import { ChunkedScanner } from "./chunked.ts";
 import type { ProxyContext } from "./context.ts";
-import { afterResponse, type Lookup, planRequest, type Routed, routeRequest } from "./decide.ts";
+import {
+  afterResponse,
+  gateRequest,
+  type Lookup,
+  planRequest,
+  type Routed,
+  routeRequest,
+} from "./decide.ts";
 import type { BodyFraming } from "./framing.ts";
 import { getHeaders, serializeHead } from "./inject.ts";
 import { secretForms } from "./mask.ts";
@@ -35,6 +42,8 @@ interface Pending {
   connection: string | null;
   injected: boolean;
   placeholders?: readonly PlaceholderFate[];
+  /** The `--allow` rule that let the credential serve this request. */
+  rule?: string;
   /** Told when the upstream answers 401 to the injected credential (the next request refreshes). */
   rejected?: () => void;
   /** Told the response's status (0 when upstream ended first); set only for an Upgrade request. */
@@ -166,6 +175,7 @@ class Session {
         injected: pending.injected,
         ...(error ? { error } : {}),
         ...(placeholders ? { placeholders } : {}),
+        ...(pending.rule ? { policy: pending.rule } : {}),
       },
     });
   }
@@ -263,6 +273,15 @@ class Session {
   ): Promise<RequestHead | undefined> {
     const provider = routed.route.provider;
     pending.provider = provider;
+    const served = this.#ctx.served.get(provider) ?? 0;
+    const gate = gateRequest(routed, this.#ctx.policy, served);
+    if (gate.kind === "answer") {
+      await this.#answer(pending, gate.status, gate.code, gate.message);
+      return undefined;
+    }
+    // Counted before the lookup awaits, so concurrent requests cannot all pass the last place.
+    this.#ctx.served.set(provider, served + 1);
+    pending.rule = gate.rule;
     let lookup: Lookup;
     try {
       const resolved = await this.#ctx.credentials.credentials(
@@ -277,6 +296,7 @@ class Session {
     }
     const plan = planRequest(routed, lookup);
     if (plan.kind === "answer") {
+      this.#ctx.served.set(provider, (this.#ctx.served.get(provider) ?? 1) - 1);
       await this.#answer(pending, plan.status, plan.code, plan.message);
       return undefined;
     }

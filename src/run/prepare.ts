@@ -22,6 +22,7 @@ import { NODE_PRELOAD_FILE, nodePreloadSource } from "./node_preload.ts";
 import { readUserWgetrc, WGETRC_FILE, wgetrcSource } from "./wgetrc.ts";
 import { applyEnvChanges, childEnvChanges, type EnvChange, sitecustomizeSource } from "./env.ts";
 import { randomHex } from "../encoding.ts";
+import { OPEN_POLICY, type Policy } from "../policy/mod.ts";
 
 /** What a run needs from the command line. */
 export interface RunSetup {
@@ -31,6 +32,8 @@ export interface RunSetup {
   readonly credentials: CredentialSource;
   readonly upstream: UpstreamConfig;
   readonly denyUnmatched: boolean;
+  /** What each provider's credential may serve; without it, nothing is limited. */
+  readonly policy?: Policy;
   /** The child will run in a sandbox. */
   readonly sandboxed?: boolean;
   readonly onEvent: (event: ProxyEvent) => void;
@@ -103,6 +106,8 @@ export async function prepareRun(setup: RunSetup): Promise<PreparedRun> {
       caPage: (method, path) => caPageResponse(method, path, leaves.ca),
       upstream: setup.upstream,
       denyUnmatched: setup.denyUnmatched,
+      policy: setup.policy ?? OPEN_POLICY,
+      served: new Map(),
       headerTimeoutMs: timeoutMs(setup.env.AUTHSOME_HEADER_TIMEOUT_MS, 30_000),
       idleTimeoutMs: timeoutMs(setup.env.AUTHSOME_IDLE_TIMEOUT_MS, 300_000),
       emit: (event) => {

@@ -21,6 +21,12 @@ export function whyNotInjected(e: AuditEntry): string {
       return "the connection needs a new login";
     case "authsome_refresh_failed":
       return "the token refresh failed";
+    case "authsome_route_not_approved":
+      return WHY.not_approved;
+    case "authsome_not_allowed":
+      return "no --allow rule of the run allows it";
+    case "authsome_budget_exhausted":
+      return "the run's --max-requests budget was used up";
     case undefined:
       return e.provider === null ? "no provider's api_url matches" : "no credential";
     default:

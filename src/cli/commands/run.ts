@@ -17,6 +17,8 @@ import { describeUncovered } from "../../tls/constrained_ca.ts";
 import type { Context } from "../command.ts";
 import type { Output } from "../output.ts";
 import { keyContext, openConnections } from "../vault_access.ts";
+import { readPolicy } from "../../policy/mod.ts";
+import { whyNotInjected } from "./log.ts";
 
 function list(value: unknown): string[] {
   return (value as string[] | undefined) ?? [];
@@ -61,7 +63,9 @@ function reporter(out: Output, verbose: boolean): (event: ProxyEvent) => void {
         }
         if (!verbose) return;
         const who = e.provider
-          ? `${e.provider}/${e.connection ?? "-"}${e.injected ? " injected" : ""}`
+          ? `${e.provider}/${e.connection ?? "-"} ${
+            e.injected ? "injected" : `not injected: ${whyNotInjected(e)}`
+          }`
           : "no credential";
         out.note(
           `authsome: ${e.method} ${e.host}${e.path} → ${e.status} (${who}, ${e.duration_ms} ms)`,
@@ -126,6 +130,11 @@ export async function run(ctx: Context): Promise<number> {
   };
   const vault = keyContext(ctx);
   const { records, registry } = await openConnections(ctx);
+  const policy = await readPolicy({
+    file: values.policy as string | undefined,
+    allow: list(values.allow),
+    maxRequests: list(values["max-requests"]),
+  }, new Set(registry.providers.keys()));
   const credentials = new CredentialSource(registry, records, choices, { vault });
   if (credentials.connectedProviders().size === 0) {
     ctx.out.warn(
@@ -149,6 +158,7 @@ export async function run(ctx: Context): Promise<number> {
     credentials,
     upstream,
     denyUnmatched: values["deny-unmatched"] === true,
+    policy,
     sandboxed: sandbox !== "off",
     onEvent: reporter(ctx.out, ctx.flags.verbose),
   });
