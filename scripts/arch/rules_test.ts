@@ -3,6 +3,7 @@ import {
   importCycles,
   importsOf,
   loudModules,
+  stripComments,
   testOnlyExports,
   testsWithoutAssertions,
 } from "./rules.ts";
@@ -85,4 +86,9 @@ Deno.test("testsWithoutAssertions() flags tests whose bodies assert nothing", ()
   assert.deepEqual(testsWithoutAssertions([f("src/z_test.ts", text)]), [
     { file: "src/z_test.ts", rule: 'test "only logs" asserts nothing' },
   ]);
+});
+
+Deno.test("stripComments() reads a /* inside a string and a quote inside a comment as they are", () => {
+  const text = `const p = "/repos/**"; // it's a glob\nassert.ok(p); /* "x" */ const q = '//';\n`;
+  assert.equal(stripComments(text), `const p = "/repos/**"; \nassert.ok(p);  const q = '//';\n`);
 });

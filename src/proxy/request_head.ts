@@ -244,30 +244,3 @@ export function getHeaders(head: Pick<RequestHead, "headers">, name: string): st
   }
   return out;
 }
-
-/**
- * The elements of a comma-separated list field across all its lines, OWS
- * trimmed and empty elements dropped (RFC 9110 §5.6.1). For token lists such
- * as Connection; it does not understand quoted strings.
- */
-export function getList(head: Pick<RequestHead, "headers">, name: string): string[] {
-  const out: string[] = [];
-  for (const value of getHeaders(head, name)) {
-    for (const part of value.split(",")) {
-      const element = part.replace(/^[ \t]+|[ \t]+$/g, "");
-      if (element !== "") out.push(element);
-    }
-  }
-  return out;
-}
-
-/**
- * Whether the client's connection stays open after this request (RFC 9112
- * §9.3): `close` ends it; HTTP/1.1 persists by default; HTTP/1.0 only with
- * `keep-alive`.
- */
-export function isPersistent(head: RequestHead): boolean {
-  const options = getList(head, "connection").map((o) => o.toLowerCase());
-  if (options.includes("close")) return false;
-  return head.version === "HTTP/1.1" || options.includes("keep-alive");
-}

@@ -83,11 +83,6 @@ export class ResponseScanner {
     this.#mask.add(values);
   }
 
-  /** True once a 101 switched the connection to another protocol. */
-  get upgraded(): boolean {
-    return this.#state.kind === "raw" && this.#status === 101;
-  }
-
   /** Feeds bytes from upstream; returns the bytes to pass to the child now. */
   push(chunk: Uint8Array): Uint8Array {
     if (!this.#mask.active) {
