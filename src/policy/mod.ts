@@ -8,12 +8,11 @@
 export { decidePolicy, type PolicyDecision } from "./decide.ts";
 export {
   type AllowRule,
-  checkPolicyText,
   mergePolicies,
   OPEN_POLICY,
   parseAllowFlag,
   parseBudgetFlag,
   type Policy,
-  type PolicyCheck,
 } from "./policy.ts";
-export { readPolicy } from "./read.ts";
+export type { PolicyCheck } from "./policy_file.ts";
+export { checkPolicy, readPolicy } from "./read.ts";

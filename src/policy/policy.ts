@@ -1,13 +1,12 @@
 /**
  * A run's policy: which requests each provider's credential may be used for
  * (`--allow PROVIDER[:METHODS][:PATH]`) and how many (`--max-requests
- * PROVIDER=N`), from flags and from a JSON policy file (`--policy FILE`).
- * Parsing and checking are pure; providers without rules are not limited.
+ * PROVIDER=N`), from flags and, through policy_file.ts, a JSON policy file.
+ * Pure; providers without rules are not limited. No zod here: `run` without
+ * `--policy` never loads it.
  */
 
-import { z } from "zod";
 import { AuthsomeError } from "../errors.ts";
-import { parseJson, type Problem, schemaProblems } from "../schema_problems.ts";
 import { closest } from "../suggest.ts";
 import { compilePathPattern, type PathPattern, pathPatternProblem } from "./path_pattern.ts";
 
@@ -31,34 +30,15 @@ export interface Policy {
 /** The policy that limits nothing. */
 export const OPEN_POLICY: Policy = { rules: new Map(), budgets: new Map() };
 
-const METHOD = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-
-const ruleSchema = z.strictObject({
-  methods: z.array(z.string().regex(METHOD, "must be an HTTP method such as GET")).min(1)
-    .optional(),
-  path: z.string().superRefine((path, ctx) => {
-    const problem = pathPatternProblem(path);
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
-  }).optional(),
-});
-
-/** The policy file format. */
-export const policyFileSchema = z.strictObject({
-  $schema: z.string().optional(),
-  providers: z.record(
-    z.string(),
-    z.strictObject({
-      allow: z.array(ruleSchema).optional(),
-      max_requests: z.number().int("must be a whole number").min(0).optional(),
-    }),
-  ),
-});
+/** An HTTP method (RFC 9110 §9: a token). */
+export const METHOD = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 function ruleText(provider: string, methods?: readonly string[], path?: string): string {
   return [provider, ...(methods ? [methods.join(",")] : []), ...(path ? [path] : [])].join(":");
 }
 
-function makeRule(provider: string, methods?: readonly string[], path?: string): AllowRule {
+/** One allow rule of `provider`, methods upper-cased, `*` for any method. */
+export function makeRule(provider: string, methods?: readonly string[], path?: string): AllowRule {
   const upper = methods?.map((m) => m.toUpperCase());
   return {
     text: ruleText(provider, upper, path),
@@ -68,48 +48,10 @@ function makeRule(provider: string, methods?: readonly string[], path?: string):
   };
 }
 
-function unknownProvider(name: string, known: ReadonlySet<string>): string {
+/** "unknown provider" with the closest known name. */
+export function unknownProvider(name: string, known: ReadonlySet<string>): string {
   const guess = closest(name, known);
   return `unknown provider "${name}"${guess ? ` (did you mean "${guess}"?)` : ""}`;
-}
-
-/** The outcome of checking a policy file. */
-export type PolicyCheck =
-  | { readonly ok: true; readonly policy: Policy }
-  | { readonly ok: false; readonly problems: readonly Problem[] };
-
-/** Checks a policy file's text against the schema and the known providers. */
-export function checkPolicyText(text: string, known: ReadonlySet<string>): PolicyCheck {
-  const json = parseJson(text);
-  if (!json.ok) return json;
-  const raw = json.value;
-  const providers = (raw as { providers?: unknown } | null)?.providers;
-  const unknown = providers !== null && typeof providers === "object"
-    ? Object.keys(providers).filter((name) => !known.has(name))
-    : [];
-  const problems: Problem[] = unknown.map((name) => ({
-    path: `providers.${name}`,
-    message: unknownProvider(name, known),
-  }));
-  const parsed = policyFileSchema.safeParse(raw);
-  if (!parsed.success) {
-    const under = unknown.map((name) => `providers.${name}`);
-    problems.push(
-      ...schemaProblems(policyFileSchema, parsed.error).filter((p) =>
-        !under.some((path) => p.path === path || p.path.startsWith(`${path}.`))
-      ),
-    );
-  }
-  if (problems.length > 0 || !parsed.success) return { ok: false, problems };
-  const rules = new Map<string, AllowRule[]>();
-  const budgets = new Map<string, number>();
-  for (const [provider, entry] of Object.entries(parsed.data.providers)) {
-    if (entry.allow) {
-      rules.set(provider, entry.allow.map((r) => makeRule(provider, r.methods, r.path)));
-    }
-    if (entry.max_requests !== undefined) budgets.set(provider, entry.max_requests);
-  }
-  return { ok: true, policy: { rules, budgets } };
 }
 
 /** Parses one `--allow PROVIDER[:METHODS][:PATH]`; a usage error names what is wrong. */

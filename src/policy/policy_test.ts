@@ -1,12 +1,7 @@
 import assert from "node:assert/strict";
 import { isAuthsomeError } from "../errors.ts";
-import {
-  checkPolicyText,
-  mergePolicies,
-  OPEN_POLICY,
-  parseAllowFlag,
-  parseBudgetFlag,
-} from "./policy.ts";
+import { checkPolicyText } from "./policy_file.ts";
+import { mergePolicies, OPEN_POLICY, parseAllowFlag, parseBudgetFlag } from "./policy.ts";
 
 const known = new Set(["github", "openai"]);
 

@@ -2,8 +2,8 @@
 
 import { AuthsomeError } from "../errors.ts";
 import { formatProblem } from "../schema_problems.ts";
+import type { PolicyCheck } from "./policy_file.ts";
 import {
-  checkPolicyText,
   mergePolicies,
   OPEN_POLICY,
   parseAllowFlag,
@@ -31,7 +31,7 @@ export async function readPolicy(flags: PolicyFlags, known: ReadonlySet<string>)
         `Cannot read the policy file "${flags.file}": ${(error as Error).message}`,
       );
     }
-    const checked = checkPolicyText(text, known);
+    const checked = await checkPolicy(text, known);
     if (!checked.ok) {
       const file = flags.file;
       const lines = checked.problems.map((p) => `  ${formatProblem(file, p)}`);
@@ -48,4 +48,10 @@ export async function readPolicy(flags: PolicyFlags, known: ReadonlySet<string>)
     flags.allow.map((flag) => parseAllowFlag(flag, known)),
     flags.maxRequests.map((flag) => parseBudgetFlag(flag, known)),
   );
+}
+
+/** Checks a policy file's text; loads the schema (and zod) on first use. */
+export async function checkPolicy(text: string, known: ReadonlySet<string>): Promise<PolicyCheck> {
+  const { checkPolicyText } = await import("./policy_file.ts");
+  return checkPolicyText(text, known);
 }

@@ -1,6 +1,6 @@
 /** `authsome policy check FILE`: every problem of a run policy file, or its effective rules. */
 
-import { checkPolicyText } from "../../policy/mod.ts";
+import { checkPolicy } from "../../policy/mod.ts";
 import { formatProblem } from "../../schema_problems.ts";
 import type { Context } from "../command.ts";
 import { readInputFile } from "../input_file.ts";
@@ -11,7 +11,7 @@ export async function run(ctx: Context): Promise<number> {
   const file = ctx.args.positionals[0];
   const text = await readInputFile(file);
   const registry = await ctx.registry();
-  const result = checkPolicyText(text, new Set(registry.providers.keys()));
+  const result = await checkPolicy(text, new Set(registry.providers.keys()));
   if (!result.ok) {
     if (ctx.flags.json) ctx.out.json({ file, valid: false, problems: result.problems });
     else {
