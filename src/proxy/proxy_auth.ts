@@ -5,7 +5,6 @@
  * which git needs before it sends credentials at all.
  */
 
-import { timingSafeEqual } from "node:crypto";
 import { decodeBase64, randomHex } from "../encoding.ts";
 
 const encoder = new TextEncoder();
@@ -23,6 +22,18 @@ export function proxyUrl(token: string, port: number): string {
   return `http://${PROXY_USER}:${token}@127.0.0.1:${port}`;
 }
 
+/**
+ * True when `a` and `b` hold the same bytes, in a time that depends only on
+ * their length (node:crypto's timingSafeEqual, without loading node:crypto
+ * into every run for it).
+ */
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i] ^ b[i];
+  return diff === 0;
+}
+
 /** True when one of the `Proxy-Authorization` values carries the run's credentials. */
 export function proxyAuthorized(values: readonly string[], token: string): boolean {
   const expected = encoder.encode(`${PROXY_USER}:${token}`);
@@ -35,6 +46,6 @@ export function proxyAuthorized(values: readonly string[], token: string): boole
     } catch {
       return false;
     }
-    return given.length === expected.length && timingSafeEqual(given, expected);
+    return sameBytes(given, expected);
   });
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { newProxyToken, proxyAuthorized, proxyUrl } from "./proxy_auth.ts";
+import { newProxyToken, proxyAuthorized, proxyUrl, sameBytes } from "./proxy_auth.ts";
 
 Deno.test("proxyAuthorized() accepts only the run's Basic credentials", () => {
   const token = newProxyToken();
@@ -17,4 +17,18 @@ Deno.test("proxyAuthorized() accepts only the run's Basic credentials", () => {
 
 Deno.test("proxyUrl() carries the token as the password", () => {
   assert.equal(proxyUrl("abc", 8080), "http://authsome:abc@127.0.0.1:8080");
+});
+
+Deno.test("sameBytes() compares whole byte strings", () => {
+  const rows: [string, string, boolean][] = [
+    ["", "", true],
+    ["authsome:abc", "authsome:abc", true],
+    ["authsome:abc", "authsome:abd", false],
+    ["authsome:abc", "authsome:ab", false],
+    ["a", "", false],
+  ];
+  for (const [a, b, expected] of rows) {
+    const bytes = (s: string) => new TextEncoder().encode(s);
+    assert.equal(sameBytes(bytes(a), bytes(b)), expected, `${a} ~ ${b}`);
+  }
 });

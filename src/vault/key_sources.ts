@@ -5,7 +5,6 @@
  * that source can open it.
  */
 
-import { scrypt } from "node:crypto";
 import { AuthsomeError } from "../errors.ts";
 import type { HomePaths } from "../home.ts";
 import { decodeBase64, encodeBase64 } from "../encoding.ts";
@@ -75,9 +74,14 @@ function envKey(value: string): Uint8Array<ArrayBuffer> {
 }
 
 /** Derives a key from a passphrase with scrypt. */
-export function deriveKey(passphrase: string, kdf: KdfParams): Promise<Uint8Array<ArrayBuffer>> {
+export async function deriveKey(
+  passphrase: string,
+  kdf: KdfParams,
+): Promise<Uint8Array<ArrayBuffer>> {
+  // node:crypto loads only for a passphrase, not on every command.
+  const { scrypt } = await import("node:crypto");
   const maxmem = 256 * kdf.N * kdf.r;
-  return new Promise((resolve, reject) =>
+  return await new Promise((resolve, reject) =>
     scrypt(
       passphrase,
       decodeBase64(kdf.salt),
