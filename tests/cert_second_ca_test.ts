@@ -17,6 +17,9 @@ const node = client(
   "checks that NODE_EXTRA_CA_CERTS names both CAs",
 );
 
+const KEY = "acme-secret-key";
+const MASKED = "*".repeat(KEY.length);
+
 const ACME = {
   name: "acme",
   display_name: "Acme",
@@ -50,7 +53,7 @@ Deno.test({
   await Deno.writeTextFile(`${home.path}/providers/acme.json`, JSON.stringify(ACME));
   const login = await authsome(["login", "acme", "--key-stdin"], {
     home: home.path,
-    stdin: "acme-secret-key",
+    stdin: KEY,
   });
   assert.equal(login.code, 0, login.stderr);
   const openaiLogin = await authsome(["login", "openai", "--key-stdin"], {
@@ -61,7 +64,8 @@ Deno.test({
 
   const first = await run([curl!, "-sS", "https://api.acme.test/v1/hello"]);
   assert.equal(first.code, 0, first.stderr);
-  assert.equal(JSON.parse(first.stdout).headers.authorization, "Bearer acme-secret-key");
+  assert.deepEqual(acme.seen.map((s) => s.headers.authorization), [`Bearer ${KEY}`]);
+  assert.equal(JSON.parse(first.stdout).headers.authorization, `Bearer ${MASKED}`, "echo masked");
   assert.match(
     first.stderr,
     /note: "acme\.test" \(provider "acme"\) is certified by authsome's second CA, for your own domains: programs started by authsome run trust it; browsers and OS trust stores need: authsome cert install/,
@@ -87,12 +91,14 @@ Deno.test({
   );
 
   if (node) {
+    acme.seen.length = 0;
     const fetched = await run([
       node,
       "-e",
       "fetch('https://api.acme.test/n').then((r) => r.json()).then((b) => console.log(b.headers.authorization))",
     ]);
     assert.equal(fetched.code, 0, fetched.stderr);
-    assert.equal(fetched.stdout, "Bearer acme-secret-key\n");
+    assert.deepEqual(acme.seen.map((s) => s.headers.authorization), [`Bearer ${KEY}`]);
+    assert.equal(fetched.stdout, `Bearer ${MASKED}\n`, "echo masked");
   }
 });

@@ -51,6 +51,10 @@ async function auditLines(home: string): Promise<Record<string, unknown>[]> {
 Deno.test("dot segments and foreign absolute-form targets are refused before the origin sees them", async () => {
   await using t = await e2e();
   await userProvider(t.home, { api_url: "https://api.openai.com/v1" });
+  // The connection is sealed to the bundled route (api.openai.com, any path): the narrower
+  // route is a change the user approves, as after any edit of a provider file.
+  const approved = await authsome(["providers", "approve", "openai", "--yes"], { home: t.home });
+  assert.equal(approved.code, 0, approved.stderr);
   await using proxy = await liveProxy(t.home, [
     ...t.origin.connectTo("api.openai.com"),
     "--upstream-ca",

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { ROOT } from "./helpers/cli.ts";
 import { client } from "./helpers/clients.ts";
-import { CANARY, e2e } from "./helpers/run.ts";
+import { CANARY, e2e, MASKED } from "./helpers/run.ts";
 
 const oldNode = client("/usr/bin/node", "the system Node, older than 22.21", (path) => {
   const out = new Deno.Command(path, { args: ["--version"] }).outputSync();
@@ -22,10 +22,12 @@ const node24 = client(
 );
 
 const BEARER = `Bearer ${CANARY}`;
+/** What the child reads back: the origin's echo, with the injected key masked. */
+const ECHOED = `Bearer ${MASKED}`;
 const WARNING =
   /^authsome: warning: Node v\d+\.\d+\.\d+ ignores NODE_USE_ENV_PROXY: fetch\(\) and undici go around authsome's proxy and get no credential \(https\.request and https\.get are routed\)\. Use Node 24 or 22\.21\+$/m;
 
-/** A probe that calls the API with https.get and prints the Authorization header the API saw. */
+/** A probe that calls the API with https.get and prints the Authorization header the API echoed. */
 const PROBE = `#!/usr/bin/env node
 const https = require("https");
 https.get("https://api.openai.com/v1/" + (process.argv[2] || "node"), (res) => {
@@ -72,12 +74,12 @@ Deno.test({
     const result = await t.run(argv, { env });
     assert.equal(result.code, 0, `${argv.join(" ")}: ${result.stderr}`);
     const lines = result.stdout.trim().split("\n");
-    assert.ok(lines.length >= 1 && lines.every((l) => l === BEARER), `${argv}: ${result.stdout}`);
+    assert.ok(lines.length >= 1 && lines.every((l) => l === ECHOED), `${argv}: ${result.stdout}`);
     assert.equal(warnings(result.stderr), 1, `${argv.join(" ")}: ${result.stderr}`);
   }
   assert.deepEqual(
-    t.origin.seen.map((s) => s.path).sort(),
-    ["/v1/node", "/v1/node", "/v1/one", "/v1/two"],
+    t.origin.seen.map((s) => `${s.path} ${s.headers.authorization}`).sort(),
+    ["/v1/node", "/v1/node", "/v1/one", "/v1/two"].map((path) => `${path} ${BEARER}`),
   );
 });
 
@@ -97,9 +99,11 @@ Deno.test({
     },
   });
   assert.equal(result.code, 0, result.stderr);
-  assert.equal(result.stdout.trim(), BEARER);
+  assert.equal(result.stdout.trim(), ECHOED);
   assert.equal(warnings(result.stderr), 1, result.stderr);
-  assert.ok(t.origin.seen.some((s) => s.path === "/v1/npx"));
+  assert.deepEqual(t.origin.seen.map((s) => [s.path, s.headers.authorization]), [
+    ["/v1/npx", BEARER],
+  ]);
 });
 
 Deno.test({
@@ -113,7 +117,10 @@ Deno.test({
     env: { NODE_OPTIONS: `--require ${p.dir}/mine.cjs` },
   });
   assert.equal(result.code, 0, result.stderr);
-  assert.equal(result.stdout.trim(), BEARER);
+  assert.equal(result.stdout.trim(), ECHOED);
+  assert.deepEqual(t.origin.seen.map((s) => [s.path, s.headers.authorization]), [
+    ["/v1/node", BEARER],
+  ]);
   assert.match(result.stderr, /mine loaded\n[^]*authsome: warning/);
 });
 
@@ -132,7 +139,11 @@ Deno.test({
   const fetched = await t.run([node24!, script]);
   for (const result of [https, fetched]) {
     assert.equal(result.code, 0, result.stderr);
-    assert.equal(result.stdout.trim(), BEARER);
+    assert.equal(result.stdout.trim(), ECHOED);
     assert.doesNotMatch(result.stderr, /ignores NODE_USE_ENV_PROXY/);
   }
+  assert.deepEqual(t.origin.seen.map((s) => [s.path, s.headers.authorization]), [
+    ["/v1/node", BEARER],
+    ["/v1/fetch", BEARER],
+  ]);
 });

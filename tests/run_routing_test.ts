@@ -312,7 +312,10 @@ Deno.test({
     "https://api.openai.com/v1/corp",
   ], { home: t.home });
   assert.equal(result.code, 0, result.stderr);
-  assert.equal(JSON.parse(result.stdout).headers.authorization, `Bearer ${CANARY}`);
+  assert.deepEqual(t.origin.seen.map((s) => [s.path, s.headers.authorization]), [
+    ["/v1/corp", `Bearer ${CANARY}`],
+  ]);
+  assert.equal(JSON.parse(result.stdout).headers.authorization, `Bearer ${MASKED}`);
   const expected = new TextEncoder().encode("corp:pässwörd密码").toBase64();
   assert.equal(corp.seen[0].auth, `Basic ${expected}`);
 });

@@ -6,7 +6,7 @@
 
 import assert from "node:assert/strict";
 import { client, pythonHas } from "./helpers/clients.ts";
-import { CANARY, e2e } from "./helpers/run.ts";
+import { CANARY, e2e, MASKED } from "./helpers/run.ts";
 
 const wget = client("wget", "wget trusts the CA through the run's WGETRC");
 const python = client(
@@ -27,16 +27,20 @@ Deno.test({
       env: { HOME: home },
     });
     assert.equal(result.code, 0, result.stderr);
-    const seen = JSON.parse(result.stdout);
+    assert.equal(t.origin.seen.length, 1);
+    const seen = t.origin.seen[0];
     assert.equal(seen.headers.authorization, `Bearer ${CANARY}`);
     assert.equal(seen.headers["x-from-wgetrc"], "kept");
+    assert.equal(JSON.parse(result.stdout).headers.authorization, `Bearer ${MASKED}`);
     const mine = `${home}/mine.rc`;
     await Deno.writeTextFile(mine, "header = X-From-Wgetrc: from $WGETRC");
     const named = await t.run([wget!, "-qO-", "https://api.openai.com/v1/wget"], {
       env: { HOME: home, WGETRC: mine },
     });
     assert.equal(named.code, 0, named.stderr);
-    assert.equal(JSON.parse(named.stdout).headers["x-from-wgetrc"], "from $WGETRC");
+    assert.equal(t.origin.seen.length, 2);
+    assert.equal(t.origin.seen[1].headers.authorization, `Bearer ${CANARY}`);
+    assert.equal(t.origin.seen[1].headers["x-from-wgetrc"], "from $WGETRC");
   } finally {
     await Deno.remove(home, { recursive: true });
   }
@@ -67,7 +71,9 @@ Deno.test({
   assert.equal(result.code, 0, result.stderr);
   const [loaded, sessions] = result.stdout.trim().split("\n").map((l) => JSON.parse(l));
   assert.equal(loaded, false, "aiohttp is not imported before the program imports it");
-  assert.equal(sessions[0], `Bearer ${CANARY}`);
+  assert.equal(sessions[0], `Bearer ${MASKED}`, "the echo is masked");
   assert.match(sessions[1], /^direct: /);
-  assert.deepEqual(t.origin.seen.map((s) => s.path), ["/v1/default"]);
+  assert.deepEqual(t.origin.seen.map((s) => [s.path, s.headers.authorization]), [
+    ["/v1/default", `Bearer ${CANARY}`],
+  ]);
 });

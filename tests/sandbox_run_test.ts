@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { authsome, authsomeCommand, testEnv } from "./helpers/cli.ts";
 import { client, pythonHas } from "./helpers/clients.ts";
-import { CANARY, e2e } from "./helpers/run.ts";
+import { CANARY, e2e, MASKED } from "./helpers/run.ts";
 
 const linux = Deno.build.os === "linux";
 const bwrap = linux ? client("bwrap", "bubblewrap, run --sandbox's sandbox on Linux") : undefined;
@@ -129,7 +129,10 @@ Deno.test({
       'import httpx; print(httpx.get("https://api.openai.com/v1/py").json()["headers"]["authorization"])',
     ], { flags: ["--sandbox"] });
     assert.equal(result.code, 0, result.stderr);
-    assert.equal(result.stdout.trim(), `Bearer ${CANARY}`);
+    assert.deepEqual(t.origin.seen.map((s) => [s.path, s.headers.authorization]), [
+      ["/v1/py", `Bearer ${CANARY}`],
+    ]);
+    assert.equal(result.stdout.trim(), `Bearer ${MASKED}`, "the echo is masked");
   },
 });
 

@@ -254,6 +254,25 @@ Deno.test("a lock left by a dead process is broken; a live holder makes writers 
   assert.equal(result.code, 0, result.stderr);
 });
 
+Deno.test("a lock naming no holder (its writer killed before writing it) is broken once old", async () => {
+  await using home = await tempHome();
+  assert.equal((await login(home.path, "first")).code, 0);
+  const lock = `${home.path}/vault.lock`;
+  await Deno.writeTextFile(lock, "");
+  const waiting = login(home.path, "second");
+  const early = await Promise.race([
+    waiting.then(() => "finished"),
+    new Promise((r) => setTimeout(() => r("waiting"), 2000)),
+  ]);
+  assert.equal(early, "waiting", "a fresh empty lock may be a holder about to write its pid");
+  const minuteAgo = new Date(Date.now() - 60_000);
+  await Deno.utime(lock, minuteAgo, minuteAgo);
+  const result = await waiting;
+  assert.equal(result.code, 0, `the abandoned lock is broken: ${result.stderr}`);
+  const list = await authsome(["list", "--json"], { home: home.path });
+  assert.match(list.stdout, /"second"/);
+});
+
 Deno.test("connections: the first is the default, --force replaces, logout moves the default", async () => {
   await using home = await tempHome();
   assert.equal((await login(home.path, "personal")).code, 0);

@@ -1,7 +1,9 @@
 /**
  * A lock file that serialises vault writes across processes. The holder
  * writes its pid, host and start time; a waiter that finds the holder dead
- * (same host, no such process) removes the stale lock and takes it.
+ * (same host, no such process) removes the stale lock and takes it. A lock
+ * that names no holder (its writer was killed between creating the file and
+ * writing it) is stale once it is older than any holder needs to write.
  */
 
 import process from "node:process";
@@ -16,6 +18,9 @@ interface Holder {
 
 /** How long a waiter waits for a live holder before giving up. */
 const WAIT_MS = 30_000;
+
+/** Age after which a lock (or guard) file that names no holder is taken as abandoned. */
+const UNNAMED_STALE_MS = 10_000;
 
 function alive(pid: number): boolean {
   try {
@@ -54,23 +59,32 @@ async function tryCreate(path: string): Promise<boolean> {
   }
 }
 
+/** Whether the file at `path` is older than {@linkcode UNNAMED_STALE_MS}. */
+async function old(path: string): Promise<boolean> {
+  const info = await Deno.stat(path).catch(() => undefined);
+  return !!info?.mtime && Date.now() - info.mtime.getTime() > UNNAMED_STALE_MS;
+}
+
+/** Whether `now` (the lock as read again) is still the stale lock a waiter saw. */
+async function stillStale(path: string, now: Holder | undefined, dead: Holder | undefined) {
+  if (!dead) return !now && await old(path);
+  return !!now && now.pid === dead.pid && now.since === dead.since;
+}
+
 /**
- * Removes a dead holder's lock. A second lock file guards the check and the
- * removal, so two waiters that both saw the dead holder cannot remove a lock
- * that one of them has just taken.
+ * Removes a stale lock: a dead holder's, or one naming no holder (`dead`
+ * undefined). A second lock file guards the check and the removal, so two
+ * waiters that both saw the stale lock cannot remove a lock that one of them
+ * has just taken.
  */
-async function breakStale(path: string, dead: Holder): Promise<void> {
+async function breakStale(path: string, dead: Holder | undefined): Promise<void> {
   const guard = `${path}.break`;
   if (!(await tryCreate(guard))) {
-    const info = await Deno.stat(guard).catch(() => undefined);
-    if (info?.mtime && Date.now() - info.mtime.getTime() > 10_000) {
-      await Deno.remove(guard).catch(() => {});
-    }
+    if (await old(guard)) await Deno.remove(guard).catch(() => {});
     return;
   }
   try {
-    const now = await readHolder(path);
-    if (now && now.pid === dead.pid && now.since === dead.since) {
+    if (await stillStale(path, await readHolder(path), dead)) {
       await Deno.remove(path).catch(() => {});
     }
   } finally {
@@ -89,7 +103,7 @@ export async function acquireLock(path: string, waitMs = WAIT_MS): Promise<HeldL
   let delay = 5;
   while (!(await tryCreate(path))) {
     const holder = await readHolder(path);
-    if (holder && holder.host === hostname() && !alive(holder.pid)) {
+    if (holder ? holder.host === hostname() && !alive(holder.pid) : await old(path)) {
       await breakStale(path, holder);
     }
     if (Date.now() > deadline) {
