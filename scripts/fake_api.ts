@@ -74,6 +74,14 @@ export async function startOrigin(hosts: readonly string[] = ["api.openai.com"])
     const url = new URL(request.url);
     if (url.pathname === "/ws") {
       const auth = request.headers.get("authorization") ?? "";
+      seen.push({
+        method: request.method,
+        path: url.pathname,
+        query: url.search,
+        headers: Object.fromEntries(request.headers),
+        bodyLength: 0,
+        bodySha256: await sha256(new Uint8Array(0)),
+      });
       const { socket, response } = Deno.upgradeWebSocket(request);
       socket.onopen = () => socket.send(JSON.stringify({ authorization: auth }));
       socket.onmessage = (event) => socket.send(`echo:${event.data}`);

@@ -207,6 +207,9 @@ export class ResponseScanner {
     this.#status = status;
     if (status === 101) {
       this.#state = { kind: "raw" };
+      // Another protocol from here (WebSocket): a server's frames are not XOR-masked, so a
+      // same-length replacement keeps every frame valid, as in an identity body.
+      this.#maskBody = this.#mask.active;
       this.#methods.shift();
       this.#onResponse({ status, bytes: this.#bytes });
       return;
