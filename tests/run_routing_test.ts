@@ -124,6 +124,14 @@ Deno.test({
 }, async () => {
   await using t = await e2e();
   await userProvider(t.home, "openai", { injection: { type: "query", name: "key" } });
+  // The connection was sealed with the Bearer header: a file that sends the key elsewhere needs approval.
+  const url = "https://api.openai.com/search?q=x&key=authsome-proxy-managed";
+  const refused = await t.run([curl!, "-sS", "-o", "/dev/null", "-w", "%{http_code}", url]);
+  assert.equal(refused.stdout, "403");
+  assert.equal(t.origin.seen.length, 0, "nothing reaches the origin before approval");
+  const approve = await authsome(["providers", "approve", "openai", "--yes"], { home: t.home });
+  assert.equal(approve.code, 0, approve.stderr);
+  assert.match(approve.stdout, /api\.openai\.com as query parameter key=\{api_key\}/);
   const result = await t.run([
     curl!,
     "-sS",
@@ -312,7 +320,7 @@ Deno.test({
     "https://api.openai.com/v1/corp",
   ], { home: t.home });
   assert.equal(result.code, 0, result.stderr);
-  assert.equal(JSON.parse(result.stdout).headers.authorization, `Bearer ${CANARY}`);
+  assert.equal(t.origin.seen.at(-1)?.headers.authorization, `Bearer ${CANARY}`);
   const expected = new TextEncoder().encode("corp:pässwörd密码").toBase64();
   assert.equal(corp.seen[0].auth, `Basic ${expected}`);
 });
