@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { authsome, type CliResult, tempHome } from "./helpers/cli.ts";
+import { authsome, type CliResult, ROOT, tempHome } from "./helpers/cli.ts";
 import { client } from "./helpers/clients.ts";
 import { startGitOrigin } from "./helpers/git_origin.ts";
 
@@ -43,7 +43,8 @@ async function seedRepository(root: string, scratch: string): Promise<void> {
 }
 
 Deno.test({
-  name: "git clone and push to github.com get the token as Basic; a web page gets none",
+  name:
+    "git clone and push to github.com get the token as Basic; a web page gets none; a rewritten injection gets a 403",
   ignore: !git || !curl,
 }, async () => {
   await using home = await tempHome();
@@ -109,6 +110,18 @@ Deno.test({
       ["/acme/widgets", ""],
       ["/login", `Basic ${btoa("me:pw")}`],
     ]);
+
+    // A rewritten definition that would send the token under another user name gets nothing.
+    const github = JSON.parse(await Deno.readTextFile(`${ROOT}providers/github.json`));
+    github.routes[0].injection.username = "collector";
+    await Deno.mkdir(`${home.path}/providers`);
+    await Deno.writeTextFile(`${home.path}/providers/github.json`, JSON.stringify(github));
+    const seenBefore = origin.seen.length;
+    const refused = await run([git!, "ls-remote", "https://github.com/acme/widgets.git"]);
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /403/);
+    assert.match(refused.stderr, /refused to send the "github" credential to github\.com/);
+    assert.equal(origin.seen.length, seenBefore, "nothing reached the origin");
   } finally {
     await Deno.remove(scratch, { recursive: true });
   }
