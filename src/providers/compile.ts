@@ -22,7 +22,7 @@ export function primaryField(definition: Pick<ProviderFile, "auth_type">): strin
 
 /** The injection rules of a definition, always as a list. */
 export function injectionsOf(definition: Pick<ProviderFile, "injection">): Injection[] {
-  return Array.isArray(definition.injection) ? definition.injection : [definition.injection];
+  return injectionList(definition.injection);
 }
 
 /** A compiled route with the injection it applies: the provider's, or its own (`routes[]`). */
@@ -68,6 +68,7 @@ export function compileRoutes(
   return routes;
 }
 
+/** One rule or a list, as a list; none when missing (a file not yet checked). */
 function injectionList(value: Injection | Injection[] | undefined): Injection[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? value : [value];
