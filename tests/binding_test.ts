@@ -131,7 +131,12 @@ for (const deleteCa of [false, true]) {
     for (const named of ["openai", EVIL, "authsome providers approve openai"]) {
       assert.ok(body.message.includes(named), `the 403 names ${named}: ${body.message}`);
     }
-    assert.match(refused.stderr, new RegExp(`"openai" now declares ${EVIL}, not approved`));
+    assert.match(
+      refused.stderr,
+      new RegExp(
+        `"openai" now declares ${EVIL} as header Authorization: Bearer \\{api_key\\}, not approved`,
+      ),
+    );
     assert.match(refused.stderr, new RegExp(`refused to send the "openai" credential to ${EVIL}`));
     assert.equal(refused.stderr.split(`refused to send`).length, 2, "warned once per host");
 

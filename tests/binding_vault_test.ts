@@ -156,7 +156,7 @@ Deno.test("a release whose bundled definition adds a host does not widen a conne
   assert.doesNotMatch(result.stderr, /sealed 1 connection/, "already sealed: nothing re-sealed");
   assert.match(
     result.stderr,
-    /provider "openai" now declares api\.openai\.com, not approved .*authsome providers approve openai/,
+    /provider "openai" now declares api\.openai\.com as header Authorization: Bearer \{api_key\}, not approved .*authsome providers approve openai/,
   );
   const connection = await inspect(home.path, env);
   assert.deepEqual(connection.sealed_routes, ["api.openai.com/v0"]);

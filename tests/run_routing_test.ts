@@ -124,6 +124,14 @@ Deno.test({
 }, async () => {
   await using t = await e2e();
   await userProvider(t.home, "openai", { injection: { type: "query", name: "key" } });
+  // The connection was sealed with the Bearer header: a file that sends the key elsewhere needs approval.
+  const url = "https://api.openai.com/search?q=x&key=authsome-proxy-managed";
+  const refused = await t.run([curl!, "-sS", "-o", "/dev/null", "-w", "%{http_code}", url]);
+  assert.equal(refused.stdout, "403");
+  assert.equal(t.origin.seen.length, 0, "nothing reaches the origin before approval");
+  const approve = await authsome(["providers", "approve", "openai", "--yes"], { home: t.home });
+  assert.equal(approve.code, 0, approve.stderr);
+  assert.match(approve.stdout, /api\.openai\.com as query parameter key=\{api_key\}/);
   const result = await t.run([
     curl!,
     "-sS",

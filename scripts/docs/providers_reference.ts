@@ -68,6 +68,20 @@ function row(definition: ProviderFile): string {
   return `| ${cells.join(" | ")} |`;
 }
 
+/** One `routes[]` entry as a list item: its hosts, paths and how the credential is sent there. */
+function extraRoutes(definition: ProviderFile): string[] {
+  return definition.routes.map((route) => {
+    const urls = Array.isArray(route.api_url) ? route.api_url : [route.api_url];
+    const paths = route.paths ? ` on ${route.paths.map(code).join(", ")}` : "";
+    const injections = route.injection === undefined
+      ? injectionsOf(definition)
+      : injectionsOf({ injection: route.injection });
+    return `- ${code(definition.name)}: ${urls.map(code).join(", ")}${paths} as ${
+      injections.map((i) => code(describeInjection(i, definition))).join(" and ")
+    }`;
+  });
+}
+
 /** The providers reference page, rows sorted by name. */
 export function renderProvidersReference(definitions: readonly ProviderFile[]): string {
   const sorted = [...definitions].sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
@@ -87,6 +101,13 @@ export function renderProvidersReference(definitions: readonly ProviderFile[]): 
     "| Provider | API hosts | Credential sent as | Auth | Placeholders | Vendor docs |",
     "| --- | --- | --- | --- | --- | --- |",
     ...sorted.map(row),
+    "",
+    "## Routes with their own injection",
+    "",
+    "These routes (`routes` in the definition) get the same credential, sent another way, and only",
+    "on the paths listed: web pages on those hosts get nothing.",
+    "",
+    ...sorted.flatMap(extraRoutes),
     "",
     "## Every host of providers with many",
     ...sorted.filter((d) => hosts(d).length > HOSTS_IN_ROW).flatMap((d) => [

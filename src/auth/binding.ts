@@ -2,20 +2,19 @@
  * Where a credential may go. Each connection's encrypted record holds the
  * routes its provider declared when the connection was sealed (at login, or
  * when `authsome providers approve` re-seals it); the proxy injects only into
- * a request whose matched route is one of them. A provider file, a cache or
+ * a request whose matched route is one of them, with the injection sealed for
+ * it (so a changed file cannot change how the key is sent). A provider file, a cache or
  * a new release that declares other hosts changes nothing until the user
  * approves. The OAuth endpoints a refresh or a logout sends tokens to are
  * sealed the same way. Pure functions over records and definitions.
  */
 
 import { AuthsomeError } from "../errors.ts";
-import {
-  describeRoute,
-  describeRouteText,
-  hostRuleText,
-  type RouteSpec,
-} from "../providers/api_url.ts";
+import { describeRoute, describeRouteText, hostRuleText } from "../providers/api_url.ts";
+import { primaryField, type ProviderRoute } from "../providers/compile.ts";
+import { describeInjections } from "../providers/injection_text.ts";
 import type { Provider, Registry } from "../providers/registry.ts";
+import type { Injection } from "../providers/schema.ts";
 import {
   type Connection,
   listConnections,
@@ -31,17 +30,28 @@ export function approveCommand(provider: string): string {
 
 /** A sealed route as a user reads it, the way `describeRoute` shows a declared one. */
 export function describeSealed(route: SealedRoute): string {
-  return describeRouteText(route.host, route.port, route.pathPrefix);
+  return describeRouteText(route.host, route.port, route.pathPrefix, route.paths);
 }
 
-/** The routes a provider declares now, in the form a connection seals them. */
-export function routesToSeal(provider: Pick<Provider, "routes" | "injections">): SealedRoute[] {
-  return provider.routes.map((spec) => ({
+/** A sealed route with how it sends the credential, as approval and `doctor` show it. */
+export function describeSealedWith(route: SealedRoute, primary: string): string {
+  return `${describeSealed(route)} as ${describeInjections(route.injections, primary)}`;
+}
+
+/** One route as a connection seals it. */
+function sealedRoute(spec: ProviderRoute): SealedRoute {
+  return {
     host: hostRuleText(spec.host),
     port: spec.port,
     pathPrefix: spec.pathPrefix,
-    injections: [...provider.injections],
-  }));
+    ...(spec.paths && { paths: spec.paths.map((p) => p.text) }),
+    injections: [...spec.injections],
+  };
+}
+
+/** The routes a provider declares now, in the form a connection seals them. */
+export function routesToSeal(provider: Pick<Provider, "routes">): SealedRoute[] {
+  return provider.routes.map(sealedRoute);
 }
 
 /** The OAuth definition fields that say where a refresh or a logout sends tokens. */
@@ -89,10 +99,31 @@ export function assertEndpointsSealed(connection: Connection, provider: Provider
   );
 }
 
-/** True when `route` is one of the connection's sealed routes (host rule, port and path prefix). */
-export function isSealedFor(connection: Connection, route: RouteSpec): boolean {
+/** JSON with sorted keys: two injections are the same rule whatever order their file wrote them in. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(
+    value,
+    (_key, v) =>
+      typeof v === "object" && v !== null && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0))
+        : v,
+  );
+}
+
+/** True when two lists hold the same injection rules in the same order. */
+export function sameInjections(a: readonly Injection[], b: readonly Injection[]): boolean {
+  return canonicalJson(a) === canonicalJson(b);
+}
+
+/**
+ * True when `route` is one of the connection's sealed routes: the same host
+ * rule, port, path prefix and path patterns, and the same injection.
+ */
+export function isSealedFor(connection: Connection, route: ProviderRoute): boolean {
   const wanted = describeRoute(route);
-  return (connection.routes ?? []).some((sealed) => describeSealed(sealed) === wanted);
+  return (connection.routes ?? []).some((sealed) =>
+    describeSealed(sealed) === wanted && sameInjections(sealed.injections, route.injections)
+  );
 }
 
 /** How a provider's current routes differ from what its connections are sealed to. */
@@ -100,7 +131,7 @@ export interface RouteChange {
   readonly provider: string;
   /** The connections whose sealed routes differ. */
   readonly connections: readonly string[];
-  /** Declared now, not sealed (routes, and OAuth endpoints as "oauth.FIELD URL"): refused until approved. */
+  /** Declared now, not sealed (routes with their injection, and OAuth endpoints as "oauth.FIELD URL"): refused until approved. */
   readonly added: readonly string[];
   /** Sealed, no longer declared: no longer intercepted. */
   readonly removed: readonly string[];
@@ -113,8 +144,9 @@ function difference(a: readonly string[], b: readonly string[]): string[] {
 
 /** The change awaiting approval for `provider`, or undefined when every connection matches it. */
 export function routeChange(records: Records, provider: Provider): RouteChange | undefined {
+  const primary = primaryField(provider.definition);
   const current = [
-    ...routesToSeal(provider).map(describeSealed),
+    ...routesToSeal(provider).map((route) => describeSealedWith(route, primary)),
     ...endpointLines(endpointsToSeal(provider)),
   ];
   const added = new Set<string>();
@@ -123,7 +155,7 @@ export function routeChange(records: Records, provider: Provider): RouteChange |
   for (const connection of listConnections(records)) {
     if (connection.provider !== provider.name || connection.routes === undefined) continue;
     const sealed = [
-      ...connection.routes.map(describeSealed),
+      ...connection.routes.map((route) => describeSealedWith(route, primary)),
       ...endpointLines(connection.oauthEndpoints),
     ];
     const more = difference(current, sealed);

@@ -15,12 +15,16 @@ import {
   sealUnsealed,
 } from "./binding.ts";
 
-function provider(apiUrl: string[]): Provider {
+const BEARER = { type: "header", name: "Authorization", prefix: "Bearer " };
+
+function provider(apiUrl: string[], extra: Partial<ProviderFile> = {}): Provider {
   const definition = {
     name: "acme",
     auth_type: "api_key",
     api_url: apiUrl,
-    injection: { type: "header", name: "Authorization", prefix: "Bearer " },
+    injection: BEARER,
+    routes: [],
+    ...extra,
   } as unknown as ProviderFile;
   const problems: never[] = [];
   return {
@@ -49,7 +53,7 @@ function connect(records: Records, name: string, routes?: Provider): void {
   putConnection(records, connection, false);
 }
 
-Deno.test("isSealedFor() compares host rule, port and path prefix", () => {
+Deno.test("isSealedFor() compares host rule, port, path prefix and injection", () => {
   const records: Records = new Map();
   connect(records, "default", provider(["api.acme.test", "https://up.acme.test:8443/v1"]));
   const connection = getConnection(records, "acme");
@@ -64,9 +68,44 @@ Deno.test("isSealedFor() compares host rule, port and path prefix", () => {
     ["regex:^api\\.acme\\.test$", false],
   ];
   for (const [url, expected] of rows) {
-    const [route] = compileRoutes({ api_url: url }, []);
+    const [route] = compileRoutes({ api_url: url, injection: BEARER } as ProviderFile, []);
     assert.equal(isSealedFor(connection, route), expected, url);
   }
+  const asQuery = { type: "query", name: "key" } as const;
+  const [rewritten] = compileRoutes({ api_url: "api.acme.test", injection: asQuery }, []);
+  assert.equal(isSealedFor(connection, rewritten), false, "same route, another injection");
+  const [reordered] = compileRoutes({
+    api_url: "api.acme.test",
+    injection: { prefix: "Bearer ", name: "Authorization", type: "header" },
+  }, []);
+  assert.equal(isSealedFor(connection, reordered), true, "same injection, keys reordered");
+});
+
+Deno.test("isSealedFor() seals a routes[] entry with its paths and its own injection", () => {
+  const basic = { type: "basic", username: "x-access-token", password: "{api_key}" } as const;
+  const git = { api_url: "acme.test", paths: ["/*/*/info/refs"], injection: basic };
+  const records: Records = new Map();
+  const sealed = provider(["api.acme.test"], { routes: [git] });
+  connect(records, "default", sealed);
+  const connection = getConnection(records, "acme");
+  const [, route] = sealed.routes;
+  assert.equal(isSealedFor(connection, route), true);
+  const variants: [string, Partial<ProviderFile>][] = [
+    ["wider paths", { routes: [{ ...git, paths: ["/**"] }] }],
+    ["no paths", { routes: [{ api_url: git.api_url, injection: basic }] }],
+    ["other username", { routes: [{ ...git, injection: { ...basic, username: "u" } }] }],
+    ["main injection", { routes: [{ api_url: git.api_url, paths: git.paths }] }],
+  ];
+  for (const [what, extra] of variants) {
+    const [, changed] = provider(["api.acme.test"], extra).routes;
+    assert.equal(isSealedFor(connection, changed), false, what);
+  }
+  const changedUser = provider(["api.acme.test"], {
+    routes: [{ ...git, injection: { ...basic, username: "u" } }],
+  });
+  assert.deepEqual(routeChange(records, changedUser)?.added, [
+    "acme.test [/*/*/info/refs] as header Authorization: Basic base64(u:{api_key})",
+  ]);
 });
 
 Deno.test("routeChange() names added and removed routes and the connections concerned", () => {
@@ -78,8 +117,8 @@ Deno.test("routeChange() names added and removed routes and the connections conc
   assert.deepEqual(routeChange(records, after), {
     provider: "acme",
     connections: ["default", "work"],
-    added: ["evil.test"],
-    removed: ["old.acme.test"],
+    added: ["evil.test as header Authorization: Bearer {api_key}"],
+    removed: ["old.acme.test as header Authorization: Bearer {api_key}"],
   });
   assert.equal(routeChange(records, before)?.connections.join(), "work");
   assert.equal(sealProvider(records, after), 2);

@@ -103,14 +103,16 @@ export class CredentialSource {
 
   /**
    * The credentials for a request to `provider`, with `requested` naming a
-   * connection per request; `route` is the route the request matched.
+   * connection per request; `route` is the route the request matched, whose
+   * own injection applies (a git route sends Basic where the API takes Bearer).
    */
   async credentials(provider: string, requested?: string, route?: Route): Promise<Resolved> {
     if (route) this.#checkApproved(provider, requested, route);
     const connection = await this.connection(provider, requested);
     const definition = this.#provider(provider);
     const primary = primaryField(definition.definition);
-    const credentials = credentialsFor(definition.injections, connection.fields, primary, provider);
+    const injections = route?.injections ?? definition.injections;
+    const credentials = credentialsFor(injections, connection.fields, primary, provider);
     const accepted = credentialsFor(
       definition.definition.accepts,
       connection.fields,
@@ -124,7 +126,7 @@ export class CredentialSource {
     return { connection: connection.name, credentials, accepted, onRejected };
   }
 
-  /** Throws `not_approved` when `route` is not one of the connection's sealed routes. */
+  /** Throws `not_approved` when `route`, with its injection, is not one of the connection's sealed routes. */
   #checkApproved(provider: string, requested: string | undefined, route: Route): void {
     const connection = this.#connection(provider, requested ?? this.#choices.get(provider));
     if (isSealedFor(connection, route)) return;
@@ -132,7 +134,7 @@ export class CredentialSource {
       "not_approved",
       `The credential of "${provider}/${connection.name}" is not approved for ${
         describeRoute(route)
-      }: the provider's definition changed since the connection was sealed`,
+      } as it is declared now: the provider's definition (its routes or how it sends the credential) changed since the connection was sealed`,
       { hint: `If you made that change, approve it: ${approveCommand(provider)}` },
     );
   }

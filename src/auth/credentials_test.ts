@@ -252,3 +252,47 @@ Deno.test("CredentialSource remembers a refused refresh for a moment, then reads
   );
   assert.equal(t.sent.length, 1, "the refused refresh token was sent once");
 });
+
+const GIT = provider({
+  name: "g",
+  display_name: "G",
+  auth_type: "api_key",
+  api_url: "api.g.example",
+  injection: { type: "header", name: "Authorization", prefix: "Bearer " },
+  routes: [{
+    api_url: "g.example",
+    paths: ["/*/*/info/refs"],
+    injection: { type: "basic", username: "x-access-token", password: "{api_key}" },
+  }],
+  docs_url: "https://g.example/docs",
+});
+
+Deno.test("CredentialSource sends each route's own injection, and only the sealed one", async () => {
+  const registry: Registry = { providers: new Map([["g", GIT]]), routes: [], broken: [] };
+  const connection: Connection = {
+    provider: "g",
+    name: "default",
+    authType: "api_key",
+    fields: { api_key: new Secret("tok") },
+    routes: routesToSeal(GIT),
+    createdAt: "",
+    updatedAt: "",
+  };
+  const source = new CredentialSource(registry, recordsOf(connection), new Map());
+  const [api, git] = GIT.routes.map((spec): Route => ({ ...spec, provider: "g" }));
+  const sent = async (route: Route) => {
+    const [credential] = (await source.credentials("g", undefined, route)).credentials;
+    return `${credential.name}: ${credential.value.reveal()}`;
+  };
+  assert.equal(await sent(api), "Authorization: Bearer tok");
+  assert.equal(await sent(git), `Authorization: Basic ${btoa("x-access-token:tok")}`);
+  const rewritten: Route = {
+    ...git,
+    injections: [{ type: "basic", username: "evil", password: "{api_key}" }],
+  };
+  await assert.rejects(
+    () => source.credentials("g", undefined, rewritten),
+    (e: AuthsomeError) =>
+      e.code === "not_approved" && /how it sends the credential/.test(e.message),
+  );
+});

@@ -5,6 +5,7 @@
  */
 
 import { AuthsomeError } from "../errors.ts";
+import type { PathPattern } from "../policy/path_pattern.ts";
 
 /** How a route recognises a host. */
 export type HostRule =
@@ -24,6 +25,8 @@ export interface RouteSpec {
   readonly port: number;
   /** A path prefix on a segment boundary, without trailing slash; "" for every path. */
   readonly pathPrefix: string;
+  /** When set, only a path matching one of these patterns is on the route (a `routes[].paths` entry). */
+  readonly paths?: readonly PathPattern[];
 }
 
 const HOST =
@@ -139,11 +142,25 @@ export function hostRuleText(rule: HostRule): string {
 
 /** A route as a user reads it: `host[:port][/prefix]` or `regex:...`. */
 export function describeRoute(spec: RouteSpec): string {
-  return describeRouteText(hostRuleText(spec.host), spec.port, spec.pathPrefix);
+  return describeRouteText(
+    hostRuleText(spec.host),
+    spec.port,
+    spec.pathPrefix,
+    spec.paths?.map((p) => p.text),
+  );
 }
 
-/** {@linkcode describeRoute} of a route whose host rule is already text (see {@linkcode hostRuleText}). */
-export function describeRouteText(host: string, port: number, pathPrefix: string): string {
-  if (host.startsWith("regex:")) return host;
-  return `${host}${port === 443 ? "" : `:${port}`}${pathPrefix}`;
+/**
+ * {@linkcode describeRoute} of a route whose host rule is already text (see
+ * {@linkcode hostRuleText}); path patterns follow in brackets.
+ */
+export function describeRouteText(
+  host: string,
+  port: number,
+  pathPrefix: string,
+  paths?: readonly string[],
+): string {
+  const only = paths ? ` [${paths.join(" ")}]` : "";
+  if (host.startsWith("regex:")) return `${host}${only}`;
+  return `${host}${port === 443 ? "" : `:${port}`}${pathPrefix}${only}`;
 }

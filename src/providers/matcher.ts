@@ -1,16 +1,18 @@
 /**
  * The route matcher: which provider's credential, if any, a request gets.
  * Pure functions over a list of routes. An exact host beats a regex, then the
- * longest path prefix wins; two providers equally good are ambiguous.
+ * longest path prefix wins, then the route declared first; two providers
+ * equally good are ambiguous. A route with path patterns takes only the paths
+ * that match one of them.
  */
 
-import { type HostRule, normalizeHost, type RouteSpec } from "./api_url.ts";
-import type { Injection } from "./schema.ts";
+import { matchPath } from "../policy/path_pattern.ts";
+import { type HostRule, normalizeHost } from "./api_url.ts";
+import type { ProviderRoute } from "./compile.ts";
 
-/** A compiled route of one provider. */
-export interface Route extends RouteSpec {
+/** A compiled route of one provider, with the injection it applies. */
+export interface Route extends ProviderRoute {
   readonly provider: string;
-  readonly injections: readonly Injection[];
 }
 
 /** The outcome of matching one request. */
@@ -38,6 +40,12 @@ export function pathUnder(path: string, prefix: string): boolean {
   return path === prefix || (path.startsWith(prefix) && path[prefix.length] === "/");
 }
 
+/** True when `path` lies on `route`: under its prefix and, when it has patterns, matching one. */
+function onRoute(route: ProviderRoute, path: string): boolean {
+  return pathUnder(path, route.pathPrefix) &&
+    (route.paths === undefined || route.paths.some((pattern) => matchPath(pattern, path)));
+}
+
 /** Strips the query string and fragment from a request target path. */
 export function pathOnly(target: string): string {
   const end = target.search(/[?#]/);
@@ -58,7 +66,7 @@ export function matchRoute(
   let rival: Route | undefined;
   for (const route of routes) {
     if (
-      route.port !== port || !hostMatches(route.host, name) || !pathUnder(path, route.pathPrefix)
+      route.port !== port || !hostMatches(route.host, name) || !onRoute(route, path)
     ) continue;
     const score = (route.host.kind === "exact" ? 1_000_000 : 0) + route.pathPrefix.length;
     if (score > bestScore) {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { parseApiUrl } from "./api_url.ts";
+import { compileRoutes } from "./compile.ts";
 import { hostIsRouted, matchRoute, pathUnder, type Route } from "./matcher.ts";
 
 function route(provider: string, apiUrl: string): Route {
@@ -79,6 +80,76 @@ Deno.test("matchRoute() lets an exact host beat a regex whatever the path prefix
 Deno.test("matchRoute() treats two routes of one provider as no ambiguity", () => {
   const rs = [route("gh", "api.github.com"), route("gh", "https://api.github.com")];
   assert.equal(matchRoute(rs, "api.github.com", 443, "/").kind, "inject");
+});
+
+/** The routes of a definition as the registry compiles them, for provider `name`. */
+function routesOf(name: string, definition: Record<string, unknown>): Route[] {
+  const problems: never[] = [];
+  const compiled = compileRoutes(definition, problems);
+  assert.deepEqual(problems, []);
+  return compiled.map((spec) => ({ ...spec, provider: name }));
+}
+
+const GIT_PATHS = ["/*/*/info/refs", "/*/*/git-upload-pack", "/*/*/git-receive-pack"];
+const bearer = { type: "header", name: "Authorization", prefix: "Bearer " };
+const basic = { type: "basic", username: "x-access-token", password: "{access_token}" };
+const gitRoutes = [
+  ...routesOf("github", {
+    api_url: ["api.github.com"],
+    injection: bearer,
+    routes: [{ api_url: "github.com", paths: GIT_PATHS, injection: basic }],
+  }),
+  ...routesOf("gitlab", {
+    api_url: "https://gitlab.com/api",
+    injection: bearer,
+    routes: [{
+      api_url: "gitlab.com",
+      paths: ["/*/**/*/info/refs", "/*/**/*/git-upload-pack", "/*/**/*/git-receive-pack"],
+      injection: { ...basic, username: "oauth2" },
+    }],
+  }),
+];
+
+Deno.test("matchRoute() gives path-pattern routes only their paths, with their own injection", () => {
+  const cases: [string, string, string][] = [
+    ["github.com", "/acme/widgets.git/info/refs?service=git-upload-pack", "basic"],
+    ["github.com", "/acme/widgets/info/refs?service=git-receive-pack", "basic"],
+    ["github.com", "/acme/widgets.git/git-upload-pack", "basic"],
+    ["github.com", "/acme/widgets.git/git-receive-pack", "basic"],
+    ["github.com", "/acme/widgets", "none"],
+    ["github.com", "/acme/widgets.git", "none"],
+    ["github.com", "/login", "none"],
+    ["github.com", "/", "none"],
+    ["github.com", "/acme/widgets/info/refs/x", "none"],
+    ["github.com", "/acme/info/refs", "none"],
+    ["github.com", "/a/b/c/info/refs", "none"],
+    ["github.com", "/acme/widgets/blob/main/git-upload-pack", "none"],
+    ["api.github.com", "/repos/acme/widgets", "header"],
+    ["api.github.com", "/acme/widgets.git/info/refs", "header"],
+    ["gitlab.com", "/group/sub/project.git/info/refs?service=git-upload-pack", "basic"],
+    ["gitlab.com", "/group/project.git/git-receive-pack", "basic"],
+    ["gitlab.com", "/project.git/info/refs", "none"],
+    ["gitlab.com", "/group/project", "none"],
+    ["gitlab.com", "/users/sign_in", "none"],
+    ["gitlab.com", "/api/v4/projects", "header"],
+    ["gitlab.com", "/api/v4/x/info/refs", "header"],
+  ];
+  for (const [host, target, expected] of cases) {
+    const match = matchRoute(gitRoutes, host, 443, target);
+    const got = match.kind === "inject" ? match.route.injections[0].type : match.kind;
+    assert.equal(got, expected, `${host}${target}`);
+  }
+  const push = matchRoute(gitRoutes, "gitlab.com", 443, "/g/p.git/git-receive-pack");
+  assert.equal(
+    push.kind === "inject" && push.route.injections[0].type === "basic" &&
+      push.route.injections[0].username,
+    "oauth2",
+  );
+});
+
+Deno.test("hostIsRouted() intercepts a host whose only routes have path patterns", () => {
+  assert.ok(hostIsRouted(gitRoutes, "github.com", 443));
+  assert.ok(!hostIsRouted(gitRoutes, "www.github.com", 443));
 });
 
 Deno.test("pathUnder() respects segment boundaries", () => {

@@ -100,11 +100,7 @@ function assemble(checked: CheckedFiles): Registry | undefined {
   // Names are lowercase ASCII: code-unit order, not localeCompare, whose collator costs ~7 ms.
   const sorted = new Map([...byName.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0));
   const routes = [...sorted.values()].flatMap((provider) =>
-    provider.routes.map((spec): Route => ({
-      ...spec,
-      provider: provider.name,
-      injections: provider.injections,
-    }))
+    provider.routes.map((spec): Route => ({ ...spec, provider: provider.name }))
   );
   return { providers: sorted, routes, broken: checked.broken };
 }

@@ -68,6 +68,25 @@ export const injectionSchema = z.discriminatedUnion("type", [
   }),
 ]);
 
+/** A host list as `api_url` takes it: one entry or several. */
+const apiUrls = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+
+/** An injection, or several applied together. */
+const injections = z.union([injectionSchema, z.array(injectionSchema).min(1)]);
+
+/**
+ * An extra route whose requests get the credential in their own way, such as
+ * git over HTTPS on a web host: `api_url` as the provider's, `paths` (each a
+ * pattern where `*` stands for part of one segment and a `**` segment for any
+ * number of segments) limiting it to those paths, and the `injection` it
+ * applies instead of the provider's.
+ */
+export const routeSchema = z.strictObject({
+  api_url: apiUrls,
+  paths: z.array(z.string()).min(1).optional(),
+  injection: injections.optional(),
+});
+
 /** An extra credential field a login asks for (user, account id, datacenter, second key). */
 export const fieldSchema = z.strictObject({
   name: fieldName,
@@ -117,9 +136,11 @@ export const providerFileSchema = z.strictObject({
   display_name: z.string().min(1),
   description: z.string().optional(),
   auth_type: z.enum(["api_key", "oauth2"]),
-  api_url: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
-  host_url: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
-  injection: z.union([injectionSchema, z.array(injectionSchema).min(1)]),
+  api_url: apiUrls.optional(),
+  host_url: apiUrls.optional(),
+  injection: injections,
+  /** Further routes, each with its own paths and injection. */
+  routes: z.array(routeSchema).default([]),
   placeholders: z.array(envName).default([]),
   /** Other places the provider takes the same credential: a placeholder the child put there gets it. */
   accepts: z.array(injectionSchema).default([]),
@@ -137,6 +158,8 @@ export const providerFileSchema = z.strictObject({
 export type ProviderFile = z.infer<typeof providerFileSchema>;
 /** One injection rule. */
 export type Injection = z.infer<typeof injectionSchema>;
+/** One extra route as written. */
+export type RouteFile = z.infer<typeof routeSchema>;
 /** One extra credential field. */
 export type FieldSpec = z.infer<typeof fieldSchema>;
 /** The OAuth2 block. */

@@ -7,14 +7,14 @@
 import { basename } from "node:path";
 import { parseJson, type Problem, schemaProblems } from "../schema_problems.ts";
 import { closest } from "../suggest.ts";
-import type { RouteSpec } from "./api_url.ts";
-import { compileRoutes, injectionsOf, primaryField } from "./compile.ts";
+import { compileRoutes, injectionsOf, primaryField, type ProviderRoute } from "./compile.ts";
 import { type Injection, type ProviderFile, providerFileSchema } from "./schema.ts";
 
 /** A provider file that passed every check, with its routes compiled. */
 export interface CheckedProvider {
   readonly definition: ProviderFile;
-  readonly routes: readonly RouteSpec[];
+  /** The main routes first, then each `routes[]` entry's. */
+  readonly routes: readonly ProviderRoute[];
   readonly injections: readonly Injection[];
 }
 
@@ -73,17 +73,13 @@ export function checkProvider(raw: unknown): CheckResult {
   }
   const definition = parsed.data;
   const injections = injectionsOf(definition);
-  checkReferences(definition, injections, problems);
+  checkReferences(definition, problems);
   return problems.length > 0
     ? { ok: false, problems }
     : { ok: true, provider: { definition, routes, injections } };
 }
 
-function checkReferences(
-  definition: ProviderFile,
-  injections: readonly Injection[],
-  problems: Problem[],
-): void {
+function checkReferences(definition: ProviderFile, problems: Problem[]): void {
   const known = new Set([
     primaryField(definition),
     ...definition.fields.map((field) => field.name),
@@ -91,13 +87,20 @@ function checkReferences(
   if (definition.auth_type === "oauth2") known.add("client_id");
   const unknownIn = (text: string) =>
     [...text.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]).filter((f) => !known.has(f));
-  injections.forEach((injection, i) => {
-    const at = Array.isArray(definition.injection) ? `injection[${i}]` : "injection";
-    const refs = injection.type === "basic"
-      ? [...unknownIn(injection.username), ...unknownIn(injection.password)]
-      : [injection.field].filter((f): f is string => f !== undefined && !known.has(f));
-    for (const ref of refs) problems.push({ path: at, message: unknownFieldMessage(ref, known) });
-  });
+  const checkInjections = (value: ProviderFile["injection"] | undefined, key: string) => {
+    if (value === undefined) return;
+    (Array.isArray(value) ? value : [value]).forEach((injection, i) => {
+      const at = Array.isArray(value) ? `${key}[${i}]` : key;
+      const refs = injection.type === "basic"
+        ? [...unknownIn(injection.username), ...unknownIn(injection.password)]
+        : [injection.field].filter((f): f is string => f !== undefined && !known.has(f));
+      for (const ref of refs) problems.push({ path: at, message: unknownFieldMessage(ref, known) });
+    });
+  };
+  checkInjections(definition.injection, "injection");
+  definition.routes.forEach((route, i) =>
+    checkInjections(route.injection, `routes[${i}].injection`)
+  );
   for (const [env, field] of Object.entries(definition.export)) {
     if (!known.has(field)) {
       problems.push({ path: `export.${env}`, message: unknownFieldMessage(field, known) });

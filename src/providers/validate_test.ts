@@ -141,10 +141,59 @@ Deno.test("checkProvider() rejects bad values with their JSON path", () => {
     [{ ...base, auth_type: "oauth2", export: {} }, /^oauth: /],
     [{ ...base, api_key: { pattern: "(" } }, /^api_key\.pattern: /],
     [{ ...base, oauth: { token_url: "http://evil.com/t" } }, /^oauth\.token_url: /],
+    [{ ...base, routes: [{ paths: ["/x"] }] }, /^routes\[0\]\.api_url: missing/],
+    [{ ...base, routes: [{ api_url: "http://h.acme.com" }] }, /^routes\[0\]\.api_url: .*https/],
+    [
+      { ...base, routes: [{ api_url: "acme.com", paths: ["/ok", "info/refs"] }] },
+      /^routes\[0\]\.paths\[1\]: path "info\/refs" must start with "\/"$/,
+    ],
+    [
+      { ...base, routes: [{ api_url: "acme.com", paths: ["/a**/x"] }] },
+      /^routes\[0\]\.paths\[0\]: .*"\*\*" stands alone/,
+    ],
+    [{ ...base, routes: [{ api_url: "acme.com", paths: [] }] }, /^routes\[0\]\.paths: /],
+    [
+      {
+        ...base,
+        routes: [{
+          api_url: "acme.com",
+          injection: { type: "basic", username: "x", password: "{tok}" },
+        }],
+      },
+      /^routes\[0\]\.injection: refers to unknown credential field "tok"/,
+    ],
+    [{ ...base, routes: [{ api_url: "acme.com", inject: {} }] }, /^routes\[0\]\.inject: /],
   ];
   for (const [raw, expected] of cases) {
     assert.match(firstProblem(raw), expected, JSON.stringify(raw));
   }
+});
+
+Deno.test("checkProvider() compiles routes[] after api_url, each with its paths and injection", () => {
+  const basic = { type: "basic", username: "x-access-token", password: "{api_key}" };
+  const result = checkProvider({
+    ...base,
+    routes: [
+      {
+        api_url: ["acme.com", "https://git.acme.com/r"],
+        paths: ["/*/info/refs"],
+        injection: basic,
+      },
+      { api_url: "up.acme.com" },
+    ],
+  });
+  assert.ok(result.ok);
+  const routes = result.provider.routes.map((r) => ({
+    prefix: r.pathPrefix,
+    paths: r.paths?.map((p) => p.text),
+    injection: r.injections[0].type,
+  }));
+  assert.deepEqual(routes, [
+    { prefix: "", paths: undefined, injection: "header" },
+    { prefix: "", paths: ["/*/info/refs"], injection: "basic" },
+    { prefix: "/r", paths: ["/*/info/refs"], injection: "basic" },
+    { prefix: "", paths: undefined, injection: "header" },
+  ]);
 });
 
 Deno.test("checkProvider() reports every problem, not just the first", () => {

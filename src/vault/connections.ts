@@ -61,7 +61,9 @@ export interface SealedRoute {
   readonly port: number;
   /** A path prefix on a segment boundary, without trailing slash; "" for every path. */
   readonly pathPrefix: string;
-  /** The injection rules in force on this route when it was sealed. */
+  /** The path patterns the route is limited to (a provider's `routes[].paths`), if any. */
+  readonly paths?: readonly string[];
+  /** The injection rules in force on this route when it was sealed; another injection is not approved. */
   readonly injections: readonly Injection[];
 }
 
@@ -77,7 +79,13 @@ interface StoredConnection {
   scopes?: string[];
   needs_login?: boolean;
   flow?: ConnectionFlow;
-  routes?: { host: string; port: number; path_prefix: string; injection: Injection[] }[];
+  routes?: {
+    host: string;
+    port: number;
+    path_prefix: string;
+    paths?: string[];
+    injection: Injection[];
+  }[];
   oauth_endpoints?: Record<string, string>;
   created_at: string;
   updated_at: string;
@@ -112,6 +120,7 @@ const STORED: Readonly<Record<string, Check>> = {
     host: isString,
     port: Number.isInteger,
     path_prefix: isString,
+    paths: optional(arrayOf(isString)),
     // Each rule was checked against the provider schema when the connection was sealed.
     injection: arrayOf((i) => isObject(i) && isString(i.type)),
   }))),
@@ -148,6 +157,7 @@ function fromStored(record: string, value: unknown): Connection {
       host: r.host,
       port: r.port,
       pathPrefix: r.path_prefix,
+      ...(r.paths && { paths: r.paths }),
       injections: r.injection,
     })),
     oauthEndpoints: stored.oauth_endpoints,
@@ -170,6 +180,7 @@ function toStored(connection: Connection): StoredConnection {
       host: r.host,
       port: r.port,
       path_prefix: r.pathPrefix,
+      paths: r.paths ? [...r.paths] : undefined,
       injection: [...r.injections],
     })),
     oauth_endpoints: connection.oauthEndpoints ? { ...connection.oauthEndpoints } : undefined,

@@ -3,35 +3,23 @@
  * connections, redacted, each with the routes it is sealed to.
  */
 
-import { approveCommand, describeSealed } from "../../auth/binding.ts";
-import { getProvider, type Provider } from "../../providers/registry.ts";
-import type { Injection } from "../../providers/schema.ts";
+import {
+  approveCommand,
+  describeSealed,
+  describeSealedWith,
+  routesToSeal,
+  sameInjections,
+} from "../../auth/binding.ts";
+import { describeRoute } from "../../providers/api_url.ts";
+import { getProvider } from "../../providers/registry.ts";
 import { primaryField } from "../../providers/compile.ts";
+import { describeInjection, describeInjections } from "../../providers/injection_text.ts";
 import { defaultConnection, listConnections } from "../../vault/connections.ts";
 import type { Context } from "../command.ts";
 import { EXIT } from "../exit_codes.ts";
 import { describeExpiry } from "../time.ts";
 import { openConnections } from "../vault_access.ts";
-import { apiHosts, connectionView } from "../views.ts";
-
-function describeInjection(injection: Injection, provider: Provider): string {
-  switch (injection.type) {
-    case "header":
-      return `header ${injection.name}: ${injection.prefix ?? ""}{${
-        injection.field ?? primaryField(provider.definition)
-      }}`;
-    case "basic":
-      return `header Authorization: Basic base64(${injection.username}:${injection.password})`;
-    case "query":
-      return `query parameter ${injection.name}={${
-        injection.field ?? primaryField(provider.definition)
-      }}`;
-    default: {
-      const never: never = injection;
-      return never;
-    }
-  }
-}
+import { connectionView } from "../views.ts";
 
 /** Runs the command. */
 export async function run(ctx: Context): Promise<number> {
@@ -39,17 +27,25 @@ export async function run(ctx: Context): Promise<number> {
   const provider = getProvider(registry, ctx.args.positionals[0]);
   const now = Date.now();
   const preferred = defaultConnection(records, provider.name);
-  const current = apiHosts(provider);
+  const primary = primaryField(provider.definition);
+  const current = routesToSeal(provider);
   const connections = listConnections(records)
     .filter((c) => c.provider === provider.name)
     .map((c) => {
-      const sealed = (c.routes ?? []).map(describeSealed);
+      const sealed = (c.routes ?? []).map((route) => describeSealedWith(route, primary));
       return {
         ...connectionView(c, provider, c.name === preferred, now),
-        sealed_routes: sealed,
-        unapproved_routes: current.filter((route) => !sealed.includes(route)),
+        sealed_routes: (c.routes ?? []).map(describeSealed),
+        unapproved_routes: current.filter((route) =>
+          !sealed.includes(describeSealedWith(route, primary))
+        ).map(describeSealed),
       };
     });
+  // Routes of `routes[]` that send the credential their own way or only on some paths.
+  const own = provider.routes.filter((route) =>
+    route.paths !== undefined || !sameInjections(route.injections, provider.injections)
+  );
+  const main = provider.routes.filter((route) => !own.includes(route));
   const source = provider.source.kind === "bundled" ? "bundled" : provider.source.path;
   if (ctx.flags.json) {
     ctx.out.json({ name: provider.name, source, definition: provider.definition, connections });
@@ -59,12 +55,17 @@ export async function run(ctx: Context): Promise<number> {
   ctx.out.line(`${ctx.out.style.bold(d.display_name)} (${d.name}), ${d.auth_type}, from ${source}`);
   // Under the name the file used, so `inspect P | grep host_url` finds it.
   const hostsKey = d.host_url !== undefined ? "host_url" : "api_url";
-  ctx.out.line(`${hostsKey}: ${current.join(", ")}`);
+  ctx.out.line(`${hostsKey}: ${main.map(describeRoute).join(", ")}`);
   for (const injection of provider.injections) {
-    ctx.out.line(`injection: ${describeInjection(injection, provider)}`);
+    ctx.out.line(`injection: ${describeInjection(injection, primary)}`);
+  }
+  for (const route of own) {
+    ctx.out.line(
+      `route: ${describeRoute(route)} as ${describeInjections(route.injections, primary)}`,
+    );
   }
   for (const accepted of d.accepts) {
-    ctx.out.line(`accepts: ${describeInjection(accepted, provider)}`);
+    ctx.out.line(`accepts: ${describeInjection(accepted, primary)}`);
   }
   if (d.placeholders.length > 0) ctx.out.line(`placeholders: ${d.placeholders.join(", ")}`);
   const exported = Object.entries(d.export).map(([env, field]) => `${env}={${field}}`);

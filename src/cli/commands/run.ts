@@ -56,7 +56,7 @@ function reporter(out: Output, verbose: boolean): (event: ProxyEvent) => void {
         if (e.error === "authsome_route_not_approved" && !refused.has(e.host)) {
           refused.add(e.host);
           out.warn(
-            `refused to send the "${e.provider}" credential to ${e.host}: not an approved host of its connection (${
+            `refused to send the "${e.provider}" credential to ${e.host}: not an approved route of its connection, or the credential would be sent another way (${
               approveCommand(e.provider ?? "PROVIDER")
             } approves it)`,
           );
