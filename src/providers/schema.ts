@@ -158,8 +158,6 @@ export const providerFileSchema = z.strictObject({
 export type ProviderFile = z.infer<typeof providerFileSchema>;
 /** One injection rule. */
 export type Injection = z.infer<typeof injectionSchema>;
-/** One extra route as written. */
-export type RouteFile = z.infer<typeof routeSchema>;
 /** One extra credential field. */
 export type FieldSpec = z.infer<typeof fieldSchema>;
 /** The OAuth2 block. */
