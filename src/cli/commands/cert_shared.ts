@@ -19,13 +19,14 @@ import {
 } from "../../tls/trust/mod.ts";
 import { usage } from "../args.ts";
 import type { Context } from "../command.ts";
+import type { trustStoreOptions } from "../command_specs.ts";
 import { EXIT } from "../exit_codes.ts";
 
 /** The stores `--system`, `--user` and `--store` select. */
-export function storeFilter(ctx: Context): StoreFilter {
+export function storeFilter(ctx: Context<typeof trustStoreOptions>): StoreFilter {
   const { system, user } = ctx.args.values;
-  if (system === true && user === true) throw usage("Use --system or --user, not both");
-  const kinds = (ctx.args.values.store as string[] | undefined) ?? [];
+  if (system && user) throw usage("Use --system or --user, not both");
+  const kinds = ctx.args.values.store;
   for (const kind of kinds) {
     if (!STORE_KINDS.includes(kind as StoreKind)) {
       const guess = closest(kind, STORE_KINDS);
