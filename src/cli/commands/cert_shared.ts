@@ -2,8 +2,14 @@
 
 import { AuthsomeError } from "../../errors.ts";
 import { closest } from "../../suggest.ts";
-import { type CheckedCa, describeUncovered, findCa, openCa } from "../../tls/constrained_ca.ts";
-import { type NameConstraints, permits } from "../../tls/name_constraints.ts";
+import {
+  type CaCertificate,
+  type CheckedCa,
+  describeUncovered,
+  findCa,
+  openCa,
+  uncoveredByBoth,
+} from "../../tls/mod.ts";
 import {
   type Executor,
   machineFacts,
@@ -58,11 +64,8 @@ export async function findProvidersCa(ctx: Context): Promise<CheckedCa | undefin
 }
 
 /** Warns about providers whose domains the CA cannot certify (and the second CA does not either). */
-export function warnUncovered(ctx: Context, checked: CheckedCa, second?: NameConstraints): void {
-  const left = second
-    ? checked.uncovered.filter((need) => !permits(second, need))
-    : checked.uncovered;
-  for (const name of describeUncovered(left)) {
+export function warnUncovered(ctx: Context, checked: CheckedCa, second?: CaCertificate): void {
+  for (const name of describeUncovered(uncoveredByBoth(checked, second))) {
     ctx.out.warn(
       `the local CA's name constraints leave out ${name}. Run: authsome cert rotate`,
     );

@@ -2,7 +2,7 @@
 
 import { planTrust, PLATFORMS, platformStores } from "../../tls/trust/mod.ts";
 import { applyTrust, caRef, type Platform, selectStores } from "../../tls/trust/mod.ts";
-import { loadUserDomainsCa } from "../../tls/user_domains_ca.ts";
+import { loadUserDomainsCa } from "../../tls/mod.ts";
 import { usage } from "../args.ts";
 import type { Context } from "../command.ts";
 import type { trustStoreOptions } from "../command_specs.ts";
@@ -76,7 +76,7 @@ export async function trustCommand(
   if (stores.length === 0) throw noStores(filter);
   // The second CA, for the user's own domains (src/tls/user_domains_ca.ts), goes where the first goes.
   const second = await loadUserDomainsCa(ctx.paths.ca);
-  if (action === "install" && !ctx.flags.json) warnUncovered(ctx, checked, second?.permitted);
+  if (action === "install" && !ctx.flags.json) warnUncovered(ctx, checked, second);
   if (dryRun) {
     const plans = await planTrust(action, ref, stores, machine.exec);
     if (second) {

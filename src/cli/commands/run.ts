@@ -13,7 +13,7 @@ import { applyProtection, protectionPlan } from "../../run/protect.ts";
 import { judgeSandbox, sandboxMode, unavailableError } from "../../run/sandbox.ts";
 import { launchSandboxed } from "../../run/sandbox_launch.ts";
 import { probeSandbox } from "../../run/sandbox_probe.ts";
-import { describeUncovered } from "../../tls/constrained_ca.ts";
+import { describeUncovered } from "../../tls/mod.ts";
 import type { Context } from "../command.ts";
 import type { runSpec } from "../command_specs.ts";
 import type { Output } from "../output.ts";
