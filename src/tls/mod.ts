@@ -18,6 +18,7 @@ import {
   loadOrCreateCa,
 } from "./ca.ts";
 import type { SecureContext } from "node:tls";
+import { issueLeaf, loadOrCreateLeafKey } from "./leaf.ts";
 import { LeafCache } from "./leaf_cache.ts";
 import { isIPv4 } from "node:net";
 import {
@@ -134,6 +135,28 @@ export async function openRunCa(caDir: string, routes: readonly RouteHost[]): Pr
     secondCovers: left.filter((need) => permits(second.ca.permitted!, need)),
     uncovered: uncovered(left, second.ca.permitted!),
     context: (host) => permits(firstPermits, hostNeed(host)) ? first(host) : second.context(host),
+  };
+}
+
+/** A certificate for an origin authsome serves itself, with the CA that signed it. */
+export interface OwnOrigin {
+  /** The CA's certificate, PEM: what a client of the origin must trust. */
+  readonly caPem: string;
+  readonly certPem: string;
+  readonly keyPem: string;
+}
+
+/**
+ * A leaf for `host` from a CA of its own in `dir` (made on first use, named for
+ * `owner`), for an origin authsome serves itself: doctor's check endpoint.
+ */
+export async function ownOrigin(dir: string, host: string, owner: string): Promise<OwnOrigin> {
+  const ca = await loadOrCreateCa(dir, { owner });
+  const key = await loadOrCreateLeafKey(dir);
+  return {
+    caPem: ca.certPem,
+    certPem: await issueLeaf(ca, host, key, new Date()),
+    keyPem: key.export({ type: "pkcs8", format: "pem" }) as string,
   };
 }
 
