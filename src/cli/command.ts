@@ -74,9 +74,9 @@ export function defineCommand<const O extends Options>(info: CommandInfo<O>): Co
 }
 
 /**
- * A table entry: `load` must give a module whose `run` takes exactly the flags
- * `info` declares. The CLI parses with `info.options`, so the values it passes
- * are the ones the module was typed for.
+ * A table entry: `load` must give a module whose `run` reads no flag that
+ * `info` does not declare, with the type `info` gives it. The CLI parses with
+ * `info.options`, so the values it passes are the ones the module was typed for.
  */
 export function command<O extends Options>(
   info: CommandInfo<O>,
