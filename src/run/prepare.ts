@@ -14,9 +14,13 @@ import type { ProxyEvent } from "../proxy/context.ts";
 import { newProxyToken, proxyUrl } from "../proxy/proxy_auth.ts";
 import { type RunningProxy, startProxy } from "../proxy/server.ts";
 import type { UpstreamConfig } from "../proxy/upstream.ts";
-import { systemRoots, writeCaBundle } from "../tls/ca_bundle.ts";
-import { caPageResponse } from "../tls/ca_page.ts";
-import { type NameNeed, openRunCa } from "../tls/mod.ts";
+import {
+  caPageResponse,
+  type NameNeed,
+  openRunCa,
+  systemRoots,
+  writeCaBundle,
+} from "../tls/mod.ts";
 import { NODE_PRELOAD_FILE, nodePreloadSource } from "./node_preload.ts";
 import { readUserWgetrc, WGETRC_FILE, wgetrcSource } from "./wgetrc.ts";
 import { applyEnvChanges, childEnvChanges, type EnvChange, sitecustomizeSource } from "./env.ts";

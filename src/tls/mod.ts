@@ -6,7 +6,10 @@
  * added after the CA was made may live under a domain the CA cannot certify:
  * `run` then certifies it with a second CA kept beside the first
  * (user_domains_ca.ts; `authsome cert rotate` folds it into a new first CA).
- * The trust stores have their own entry (`trust/mod.ts`).
+ * A run reads a CA's private key only when a leaf must be minted: one that
+ * serves cached leaves, or none, parses no key. The run's CA bundle and CA
+ * page come through here too; the trust stores have their own entry
+ * (`trust/mod.ts`).
  */
 
 import {
@@ -33,6 +36,8 @@ import { loadUserDomainsCa, openUserDomainsCa, userDomainsDir } from "./user_dom
 
 export type { Ca, CaCertificate, NameNeed };
 export { loadUserDomainsCa, userDomainsDir };
+export { caPageResponse } from "./ca_page.ts";
+export { systemRoots, writeCaBundle } from "./ca_bundle.ts";
 
 /** A CA and the providers' names it does not permit. */
 export interface CheckedCa {
