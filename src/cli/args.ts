@@ -19,30 +19,49 @@ export interface OptionSpec {
   readonly description: string;
 }
 
+/** A command's flags by name. */
+export type Options = Readonly<Record<string, OptionSpec>>;
+
+/** No flags of a command's own. */
+export type NoOptions = Readonly<Record<never, OptionSpec>>;
+
+/**
+ * What a flag parses into, as its spec says: a list for a repeatable one,
+ * `false` for an absent switch, `true` or the value for an optional-value one.
+ */
+export type OptionValue<S extends OptionSpec> = S extends { readonly optionalValue: true }
+  ? string | boolean | undefined
+  : S extends { readonly multiple: true } ? string[]
+  : S extends { readonly type: "boolean" } ? boolean
+  : string | undefined;
+
+/** The parsed values of `O`'s flags, typed from their declaration. */
+export type OptionValues<O extends Options> = { readonly [K in keyof O]: OptionValue<O[K]> };
+
 /** The flags every command takes. */
-export const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+export const GLOBAL_OPTIONS = {
   help: { type: "boolean", short: "h", description: "Show help" },
   version: { type: "boolean", short: "V", description: "Print the version" },
   verbose: { type: "boolean", short: "v", description: "Say more about what happens" },
   json: { type: "boolean", description: "Print JSON instead of text" },
   "no-color": { type: "boolean", description: "Print without colour (also NO_COLOR=1)" },
-};
+} as const satisfies Options;
 
-/** What a command line parsed into. */
-export interface ParsedArgs {
-  readonly values: Readonly<Record<string, string | boolean | string[] | undefined>>;
+/** What a command line parsed into, with `O`'s flags (and the global ones) typed. */
+export interface ParsedArgs<O extends Options = NoOptions> {
+  readonly values: OptionValues<typeof GLOBAL_OPTIONS & O>;
   readonly positionals: readonly string[];
   /** For commands that run another program: everything after `--` or the first positional. */
   readonly rest: readonly string[];
 }
 
 /** Parses `argv` against `options` (plus the global ones); `passthrough` keeps a trailing command intact. */
-export function parseCommandArgs(
+export function parseCommandArgs<O extends Options>(
   argv: readonly string[],
-  options: Readonly<Record<string, OptionSpec>>,
+  options: O,
   passthrough = false,
-): ParsedArgs {
-  const all = { ...GLOBAL_OPTIONS, ...options };
+): ParsedArgs<O> {
+  const all: Options = { ...GLOBAL_OPTIONS, ...options };
   const spec = Object.fromEntries(
     Object.entries(all).map((
       [name, o],
@@ -55,12 +74,15 @@ export function parseCommandArgs(
     tokens: true,
     allowPositionals: true,
   });
-  const values: Record<string, string | boolean | string[] | undefined> = {};
+  const values = absentValues(all);
   const positionals: string[] = [];
+  // Every key of `all` is in `values`, each with the type its spec gives (OptionValue).
+  const parsed = (rest: readonly string[]) =>
+    ({ values, positionals, rest }) as unknown as ParsedArgs<O>;
   for (const token of tokens) {
     if (token.kind === "option-terminator" || (token.kind === "positional" && passthrough)) {
       const start = token.kind === "option-terminator" ? token.index + 1 : token.index;
-      return { values, positionals, rest: argv.slice(start) };
+      return parsed(argv.slice(start));
     }
     if (token.kind === "positional") {
       positionals.push(token.value);
@@ -75,11 +97,20 @@ export function parseCommandArgs(
       : option.type === "boolean"
       ? checkBoolean(token)
       : checkString(token);
-    values[token.name] = option.multiple
-      ? [...((values[token.name] as string[] | undefined) ?? []), value as string]
-      : value;
+    const previous = values[token.name];
+    values[token.name] = Array.isArray(previous) ? [...previous, String(value)] : value;
   }
-  return { values, positionals, rest: [] };
+  return parsed([]);
+}
+
+/** The value of each flag not given: `[]` for a repeatable one, `false` for a switch. */
+function absentValues(all: Options): Record<string, string | boolean | string[] | undefined> {
+  return Object.fromEntries(
+    Object.entries(all).map(([name, o]) => [
+      name,
+      o.optionalValue ? undefined : o.multiple ? [] : o.type === "boolean" ? false : undefined,
+    ]),
+  );
 }
 
 function checkBoolean(token: { rawName: string; value?: string }): boolean {

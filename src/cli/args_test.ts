@@ -14,3 +14,17 @@ Deno.test("an optional-value flag: bare is true, =VALUE is the value, and it nev
   assert.equal(bare.values.sandbox, true);
   assert.deepEqual(bare.rest, ["node", "a.js"]);
 });
+
+Deno.test("flags not given: a switch is false, a repeatable flag empty, a valued one undefined", () => {
+  const options = {
+    force: { type: "boolean", description: "d" },
+    field: { type: "string", multiple: true, description: "d" },
+    flow: { type: "string", description: "d" },
+  } as const;
+  const none = parseCommandArgs([], options).values;
+  assert.deepEqual([none.force, none.field, none.flow], [false, [], undefined]);
+  const given =
+    parseCommandArgs(["--force", "--field", "a=1", "--field=b=2", "--flow", "pkce"], options)
+      .values;
+  assert.deepEqual([given.force, given.field, given.flow], [true, ["a=1", "b=2"], "pkce"]);
+});

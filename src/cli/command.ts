@@ -4,7 +4,7 @@ import type { Clock } from "../auth/oauth/mod.ts";
 import type { HomePaths } from "../home.ts";
 import type { Registry } from "../providers/registry.ts";
 import type { Records } from "../vault/store.ts";
-import type { OptionSpec, ParsedArgs } from "./args.ts";
+import type { NoOptions, Options, ParsedArgs } from "./args.ts";
 import type { Output } from "./output.ts";
 
 /** The flags every command sees. */
@@ -24,9 +24,9 @@ export interface Seams {
   readonly loginClock?: Clock;
 }
 
-/** What a running command gets. */
-export interface Context {
-  readonly args: ParsedArgs;
+/** What a running command gets; `O` are its flags, whose values `args` types. */
+export interface Context<O extends Options = NoOptions> {
+  readonly args: ParsedArgs<O>;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly paths: HomePaths;
   readonly out: Output;
@@ -40,20 +40,20 @@ export interface Context {
   registry(records?: Records): Promise<Registry>;
 }
 
-/** A command's implementation; returns the exit code. */
-export interface CommandModule {
-  run(ctx: Context): Promise<number>;
+/** A command's implementation, for the flags `O`; returns the exit code. */
+export interface CommandModule<O extends Options = Options> {
+  readonly run: (ctx: Context<O>) => Promise<number>;
 }
 
-/** A command's help and flags, cheap to hold; `load` imports the code only when it runs. */
-export interface CommandSpec {
+/** A command's help and flags `O`, as declared in command_specs.ts. */
+export interface CommandInfo<O extends Options> {
   /** One word, or two for a group (`providers validate`). */
   readonly name: string;
   readonly summary: string;
   /** Arguments after the name, as shown in usage. */
   readonly synopsis: string;
   readonly description?: string;
-  readonly options: Readonly<Record<string, OptionSpec>>;
+  readonly options: O;
   readonly positionals: { readonly min: number; readonly max: number };
   /** Why `--json` does not apply, for a command whose output is not authsome's to shape. */
   readonly jsonRefused?: string;
@@ -61,5 +61,26 @@ export interface CommandSpec {
   readonly passthrough?: boolean;
   /** Reports an unsafe home itself instead of being refused (doctor). */
   readonly reportsUnsafeHome?: boolean;
+}
+
+/** A command's help and flags, cheap to hold; `load` imports the code only when it runs. */
+export interface CommandSpec extends CommandInfo<Options> {
   readonly load: () => Promise<CommandModule>;
+}
+
+/** Declares a command's help and flags, keeping each flag's type for its module. */
+export function defineCommand<const O extends Options>(info: CommandInfo<O>): CommandInfo<O> {
+  return info;
+}
+
+/**
+ * A table entry: `load` must give a module whose `run` reads no flag that
+ * `info` does not declare, with the type `info` gives it. The CLI parses with
+ * `info.options`, so the values it passes are the ones the module was typed for.
+ */
+export function command<O extends Options>(
+  info: CommandInfo<O>,
+  load: () => Promise<CommandModule<O>>,
+): CommandSpec {
+  return { ...info, load: load as () => Promise<CommandModule> };
 }

@@ -25,6 +25,7 @@ import { connectionStatus } from "../auth/renewal.ts";
 import { type Connection, getConnection, putConnection } from "../vault/connections.ts";
 import { readVault, type Records, updateVault } from "../vault/store.ts";
 import type { Context } from "./command.ts";
+import type { loginSpec } from "./command_specs.ts";
 import { EXIT } from "./exit_codes.ts";
 import type { Output } from "./output.ts";
 import { readStdinSecret } from "./read_secret.ts";
@@ -105,7 +106,7 @@ function portFlag(raw: string | undefined): number | undefined {
 }
 
 async function signIn(
-  ctx: Context,
+  ctx: Context<typeof loginSpec.options>,
   provider: Provider,
   flow: OAuthFlow,
   surroundings: Surroundings,
@@ -114,18 +115,18 @@ async function signIn(
   const def = provider.definition;
   const spec = def.oauth!;
   const values = ctx.args.values;
-  if (values["client-secret-stdin"] === true && values["key-stdin"] === true) {
+  if (values["client-secret-stdin"] && values["key-stdin"]) {
     throw new AuthsomeError("usage", "Use --client-secret-stdin or --key-stdin, not both");
   }
-  const clientSecret = values["client-secret-stdin"] === true
+  const clientSecret = values["client-secret-stdin"]
     ? await readStdinSecret("client secret")
     : undefined;
-  const scopes = typeof values.scopes === "string"
+  const scopes = values.scopes !== undefined
     ? values.scopes.split(/[\s,]+/).filter((s) => s !== "")
     : spec.scopes;
   // A test entry may shorten a second so that polling and timeouts run fast.
   const clock = ctx.seams?.loginClock ?? realClock;
-  const callbackPort = portFlag(values["callback-port"] as string | undefined);
+  const callbackPort = portFlag(values["callback-port"]);
   const abort = new AbortController();
   const cancel = () => abort.abort();
   Deno.addSignalListener("SIGINT", cancel);
@@ -136,7 +137,7 @@ async function signIn(
       spec,
       flow,
       scopes,
-      flags: { clientId: values["client-id"] as string | undefined, clientSecret },
+      flags: { clientId: values["client-id"], clientSecret },
       stored: getClient(records, def.name),
       clock,
       signal: abort.signal,
@@ -150,20 +151,20 @@ async function signIn(
 
 /** Signs in to an OAuth2 provider and stores the connection; returns the exit code. */
 export async function loginWithOAuth(
-  ctx: Context,
+  ctx: Context<typeof loginSpec.options>,
   provider: Provider,
   name: string,
   fields: Readonly<Record<string, Secret>>,
 ): Promise<number> {
   const def = provider.definition;
-  const force = ctx.args.values.force === true;
+  const force = ctx.args.values.force;
   const surroundings: Surroundings = {
     os: Deno.build.os,
     env: ctx.env,
     interactive: Deno.stdin.isTerminal() && Deno.stderr.isTerminal(),
   };
   const flow = chooseFlow(
-    ctx.args.values.flow as string | undefined,
+    ctx.args.values.flow,
     def.oauth!,
     surroundings,
     def.name,

@@ -9,8 +9,7 @@
 
 import { createServer, type Server, type Socket } from "node:net";
 import { connect } from "node:net";
-import { loadOrCreateCa } from "../tls/ca.ts";
-import { issueLeaf, loadOrCreateLeafKey } from "../tls/leaf.ts";
+import { ownOrigin } from "../tls/mod.ts";
 
 /** The host the check endpoint answers for; only the doctor's own proxy routes it. */
 export const CHECK_HOST = "check.authsome.test";
@@ -35,15 +34,13 @@ const GIT_ADVERTISEMENT = "001e# service=git-upload-pack\n00000000";
 
 /** Starts the check endpoint; its CA and key live in `dir`. */
 export async function startCheckOrigin(dir: string): Promise<CheckOrigin> {
-  const ca = await loadOrCreateCa(dir, { owner: "authsome-doctor" });
-  const key = await loadOrCreateLeafKey(dir);
-  const cert = await issueLeaf(ca, CHECK_HOST, key, new Date());
+  const tls = await ownOrigin(dir, CHECK_HOST, "authsome-doctor");
   const arrivals: Arrival[] = [];
   const server = Deno.serve({
     hostname: "127.0.0.1",
     port: 0,
-    cert,
-    key: key.export({ type: "pkcs8", format: "pem" }) as string,
+    cert: tls.certPem,
+    key: tls.keyPem,
     onListen: () => {},
   }, async (request) => {
     const url = new URL(request.url);
@@ -61,7 +58,7 @@ export async function startCheckOrigin(dir: string): Promise<CheckOrigin> {
   });
   return {
     port: server.addr.port,
-    caPem: ca.certPem,
+    caPem: tls.caPem,
     arrivals,
     [Symbol.asyncDispose]: () => server.shutdown(),
   };

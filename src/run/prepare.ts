@@ -14,10 +14,13 @@ import type { ProxyEvent } from "../proxy/context.ts";
 import { newProxyToken, proxyUrl } from "../proxy/proxy_auth.ts";
 import { type RunningProxy, startProxy } from "../proxy/server.ts";
 import type { UpstreamConfig } from "../proxy/upstream.ts";
-import { systemRoots, writeCaBundle } from "../tls/ca_bundle.ts";
-import { caPageResponse } from "../tls/ca_page.ts";
-import { openLeafCache } from "../tls/constrained_ca.ts";
-import type { NameNeed } from "../tls/name_constraints.ts";
+import {
+  caPageResponse,
+  type NameNeed,
+  openRunCa,
+  systemRoots,
+  writeCaBundle,
+} from "../tls/mod.ts";
 import { NODE_PRELOAD_FILE, nodePreloadSource } from "./node_preload.ts";
 import { readUserWgetrc, WGETRC_FILE, wgetrcSource } from "./wgetrc.ts";
 import { applyEnvChanges, childEnvChanges, type EnvChange, sitecustomizeSource } from "./env.ts";
@@ -65,8 +68,8 @@ function timeoutMs(value: string | undefined, fallback: number): number {
 export async function prepareRun(setup: RunSetup): Promise<PreparedRun> {
   const runId = randomHex(6);
   await ensurePrivateDir(setup.paths.root);
-  const opened = await openLeafCache(setup.paths.ca, setup.registry.routes);
-  const { leaves, second } = opened;
+  const opened = await openRunCa(setup.paths.ca, setup.registry.routes);
+  const { ca, second } = opened;
   const runDir = join(setup.paths.runs, runId);
   const pythonDir = join(runDir, "python");
   await ensurePrivateDir(pythonDir);
@@ -80,9 +83,9 @@ export async function prepareRun(setup: RunSetup): Promise<PreparedRun> {
   try {
     const bundlePath = join(runDir, "ca-bundle.pem");
     // Both CAs when there are two: the child's clients trust the second as they trust the first.
-    const caPem = [leaves.ca.certPem, ...(second ? [second.ca.certPem] : [])].join("\n");
+    const caPem = [ca.certPem, ...(second ? [second.certPem] : [])].join("\n");
     await writeCaBundle(bundlePath, caPem, await systemRoots({ env: setup.env }));
-    const caPath = second ? join(runDir, "ca.pem") : leaves.ca.paths.cert;
+    const caPath = second ? join(runDir, "ca.pem") : ca.paths.cert;
     if (second) await Deno.writeTextFile(caPath, caPem, { mode: 0o600 });
     await Deno.writeTextFile(join(pythonDir, "sitecustomize.py"), sitecustomizeSource(bundlePath), {
       mode: 0o600,
@@ -103,7 +106,7 @@ export async function prepareRun(setup: RunSetup): Promise<PreparedRun> {
       routes: setup.registry.routes.filter((route) => connected.has(route.provider)),
       credentials: setup.credentials,
       leaf: opened.context,
-      caPage: (method, path) => caPageResponse(method, path, leaves.ca),
+      caPage: (method, path) => caPageResponse(method, path, ca),
       upstream: setup.upstream,
       denyUnmatched: setup.denyUnmatched,
       policy: setup.policy ?? OPEN_POLICY,

@@ -6,7 +6,7 @@
  * with the same one.
  */
 
-import { createPublicKey, generateKeyPairSync, type KeyObject, X509Certificate } from "node:crypto";
+import { generateKeyPairSync, type KeyObject, X509Certificate } from "node:crypto";
 import { userInfo } from "node:os";
 import { join } from "node:path";
 import { ensurePrivateDir, writeFileAtomic } from "../atomic_file.ts";
@@ -46,8 +46,11 @@ export interface CaPaths {
   readonly leaves: string;
 }
 
-/** The local CA, loaded: what trust stores need and what issuing leaves needs. */
-export interface Ca {
+/**
+ * The local CA's certificate, loaded without its private key: what trust
+ * stores, the CA bundle and checking a cached leaf need.
+ */
+export interface CaCertificate {
   /** Where its files are. */
   readonly paths: CaPaths;
   /** The certificate, PEM. */
@@ -60,12 +63,16 @@ export interface Ca {
   readonly subject: Uint8Array;
   /** The certificate's Subject Key Identifier: the Authority Key Identifier of every leaf. */
   readonly keyId: Uint8Array;
-  /** The private key that signs leaves. */
-  readonly privateKey: KeyObject;
   /** The public key, to check that a leaf was issued by this CA. */
   readonly publicKey: KeyObject;
   /** The names the CA may certify; undefined for a CA without name constraints. */
   readonly permitted?: NameConstraints;
+}
+
+/** The local CA with its private key: what issuing leaves needs. */
+export interface Ca extends CaCertificate {
+  /** The private key that signs leaves. */
+  readonly privateKey: KeyObject;
 }
 
 /** Options for {@linkcode loadOrCreateCa}. */
@@ -134,8 +141,18 @@ export async function replaceCa(caDir: string, options: CaOptions = {}): Promise
   return caFrom(paths, pem, privateKey);
 }
 
-/** Loads the CA from `paths`; undefined when it has no certificate yet. */
+/** Loads the CA from `paths` with its key; undefined when it has no certificate yet. */
 export async function loadCa(paths: CaPaths): Promise<Ca | undefined> {
+  const certificate = await loadCaCertificate(paths);
+  return certificate && await withCaKey(certificate);
+}
+
+/**
+ * Loads the CA's certificate from `paths`, and checks that its key file is
+ * there without reading it (reading it is {@linkcode withCaKey}'s); undefined
+ * when there is no certificate yet.
+ */
+export async function loadCaCertificate(paths: CaPaths): Promise<CaCertificate | undefined> {
   let pem: string;
   try {
     pem = await Deno.readTextFile(paths.cert);
@@ -145,16 +162,39 @@ export async function loadCa(paths: CaPaths): Promise<Ca | undefined> {
       cause: error,
     });
   }
-  const key = await readKey(paths.key);
-  if (!key) {
-    throw new AuthsomeError("invalid", `The CA key "${paths.key}" is missing`, {
+  const present = await Deno.stat(paths.key).then(() => true, (error) => {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw new AuthsomeError("invalid", `Cannot read the key "${paths.key}"`, { cause: error });
+  });
+  if (!present) throw missingKey(paths);
+  return certificateFrom(paths, pem);
+}
+
+/** `ca` with its private key, read from its folder; fails unless the key is the certificate's. */
+export async function withCaKey(ca: CaCertificate): Promise<Ca> {
+  const { paths } = ca;
+  const privateKey = await readKey(paths.key);
+  if (!privateKey) throw missingKey(paths);
+  if (!ca.cert.checkPrivateKey(privateKey)) {
+    throw new AuthsomeError("invalid", `The CA key "${paths.key}" does not match "${paths.cert}"`, {
       hint: `Move "${paths.dir}" aside, then run: authsome cert install`,
     });
   }
-  return caFrom(paths, pem, key);
+  return { ...ca, privateKey };
 }
 
+function missingKey(paths: CaPaths): AuthsomeError {
+  return new AuthsomeError("invalid", `The CA key "${paths.key}" is missing`, {
+    hint: `Move "${paths.dir}" aside, then run: authsome cert install`,
+  });
+}
+
+/** A CA this process just made: `privateKey` is the one it signed `pem` with. */
 function caFrom(paths: CaPaths, pem: string, privateKey: KeyObject): Ca {
+  return { ...certificateFrom(paths, pem), privateKey };
+}
+
+function certificateFrom(paths: CaPaths, pem: string): CaCertificate {
   let cert: X509Certificate;
   let parts: ReturnType<typeof certificateParts>;
   const certDer = pemToDer(pem);
@@ -167,21 +207,14 @@ function caFrom(paths: CaPaths, pem: string, privateKey: KeyObject): Ca {
       hint: `Move "${paths.dir}" aside, then run: authsome cert install`,
     });
   }
-  if (!cert.checkPrivateKey(privateKey)) {
-    throw new AuthsomeError("invalid", `The CA key "${paths.key}" does not match "${paths.cert}"`, {
-      hint: `Move "${paths.dir}" aside, then run: authsome cert install`,
-    });
-  }
-  const keyId = parts.subjectKeyId ?? describeKey(privateKey).keyId;
-  const publicKey = createPublicKey(privateKey);
+  const publicKey = cert.publicKey;
   return {
     paths,
     certPem: pem,
     certDer,
     cert,
     subject: parts.subject,
-    keyId,
-    privateKey,
+    keyId: parts.subjectKeyId ?? describeKey(publicKey).keyId,
     publicKey,
     permitted: nameConstraintsOf(certDer),
   };

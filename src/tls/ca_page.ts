@@ -6,7 +6,7 @@
  * secret is served.
  */
 
-import type { Ca } from "./ca.ts";
+import type { CaCertificate } from "./ca.ts";
 
 /** The host name the proxy answers itself for plain-HTTP requests. */
 export const CA_PAGE_HOST = "authsome.local";
@@ -38,7 +38,7 @@ function response(
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-function page(ca: Pick<Ca, "cert">): string {
+function page(ca: Pick<CaCertificate, "cert">): string {
   const subject = escapeHtml(ca.cert.subject.replaceAll("\n", ", "));
   return `<!doctype html>
 <html lang="en">
@@ -62,7 +62,7 @@ function page(ca: Pick<Ca, "cert">): string {
 export function caPageResponse(
   method: string,
   path: string,
-  ca: Pick<Ca, "cert" | "certPem" | "certDer">,
+  ca: Pick<CaCertificate, "cert" | "certPem" | "certDer">,
 ): Uint8Array {
   if (method !== "GET" && method !== "HEAD") {
     return response(

@@ -12,7 +12,14 @@ import { isIP } from "node:net";
 import { createSecureContext, type SecureContext } from "node:tls";
 import { join } from "node:path";
 import { ensurePrivateDir, writeFileAtomic } from "../atomic_file.ts";
-import { type Ca, caPaths, loadOrCreateCa } from "./ca.ts";
+import {
+  type Ca,
+  type CaCertificate,
+  caPaths,
+  loadCaCertificate,
+  loadOrCreateCa,
+  withCaKey,
+} from "./ca.ts";
 import { issueLeaf, LEAF_VALIDITY_DAYS, loadOrCreateLeafKey, normalizeHost } from "./leaf.ts";
 import type { NameConstraints } from "./name_constraints.ts";
 import { describeKey } from "./x509.ts";
@@ -29,9 +36,11 @@ export interface LeafPair {
 
 /** What a {@linkcode LeafCache} needs. */
 export interface LeafCacheOptions {
-  readonly ca: Ca;
-  /** The one key of every leaf. */
-  readonly leafKey: KeyObject;
+  readonly ca: CaCertificate;
+  /** The CA with its private key, asked for only when a leaf must be minted. */
+  readonly signer: () => Promise<Ca>;
+  /** The one key of every leaf, asked for on first use. */
+  readonly leafKey: () => Promise<KeyObject>;
   /** The folder of the on-disk cache. */
   readonly dir: string;
   /** The clock; defaults to the system's. */
@@ -48,38 +57,50 @@ interface Entry {
 
 /** Leaf certificates by host, minted on first use and cached in memory and on disk. */
 export class LeafCache {
-  readonly #ca: Ca;
-  readonly #leafKey: KeyObject;
-  readonly #keyPem: string;
+  readonly #ca: CaCertificate;
+  readonly #signer: () => Promise<Ca>;
+  readonly #leafKey: () => Promise<KeyObject>;
+  #signing?: Promise<Ca>;
+  #leaf?: Promise<{ key: KeyObject; pem: string }>;
   readonly #dir: string;
   readonly #now: () => Date;
   readonly #entries = new Map<string, Entry>();
 
   constructor(options: LeafCacheOptions) {
     this.#ca = options.ca;
+    this.#signer = options.signer;
     this.#leafKey = options.leafKey;
-    this.#keyPem = options.leafKey.export({ type: "pkcs8", format: "pem" }) as string;
     this.#dir = options.dir;
     this.#now = options.now ?? (() => new Date());
   }
 
   /** The CA that signs the leaves. */
-  get ca(): Ca {
+  get ca(): CaCertificate {
     return this.#ca;
   }
 
   /**
    * Opens the cache of the CA folder `caDir`, creating the CA (constrained to
-   * `permitted` when given) and the leaf key on first use.
+   * `permitted` when given) on first use. An existing CA's private key is read
+   * only when a leaf must be minted, and the leaf key (made on first use) when
+   * a leaf is first asked for: a run that serves cached leaves, or none, does
+   * neither.
    */
   static async open(
     caDir: string,
     now?: () => Date,
     permitted?: NameConstraints,
   ): Promise<LeafCache> {
-    const ca = await loadOrCreateCa(caDir, { now: now?.(), permitted });
-    const leafKey = await loadOrCreateLeafKey(caDir);
-    return new LeafCache({ ca, leafKey, dir: caPaths(caDir).leaves, now });
+    const existing = await loadCaCertificate(caPaths(caDir));
+    const made = existing ? undefined : await loadOrCreateCa(caDir, { now: now?.(), permitted });
+    const ca = existing ?? made!;
+    return new LeafCache({
+      ca,
+      signer: () => made ? Promise.resolve(made) : withCaKey(ca),
+      leafKey: () => loadOrCreateLeafKey(caDir),
+      dir: caPaths(caDir).leaves,
+      now,
+    });
   }
 
   /** The certificate and key for `host`, from memory, from disk, or freshly issued. */
@@ -110,9 +131,9 @@ export class LeafCache {
     const known = this.#entries.get(name);
     if (known && known.renewAt > this.#now().getTime()) return known;
     const entry: Entry = {
-      pair: this.#find(name).then(({ certPem, renewAt }) => {
+      pair: this.#find(name).then(({ certPem, keyPem, renewAt }) => {
         entry.renewAt = renewAt;
-        return { certPem, keyPem: this.#keyPem };
+        return { certPem, keyPem };
       }),
       renewAt: Infinity,
     };
@@ -123,28 +144,45 @@ export class LeafCache {
     return entry;
   }
 
-  async #find(name: string): Promise<{ certPem: string; renewAt: number }> {
+  /** The leaf key and its PEM, read (or made) once. */
+  #leafKeyPair(): Promise<{ key: KeyObject; pem: string }> {
+    this.#leaf ??= this.#leafKey().then((key) => ({
+      key,
+      pem: key.export({ type: "pkcs8", format: "pem" }) as string,
+    }));
+    return this.#leaf;
+  }
+
+  async #find(name: string): Promise<{ certPem: string; keyPem: string; renewAt: number }> {
+    const leafKey = await this.#leafKeyPair();
     // IPv6 names hold colons, which Windows forbids in file names; no DNS name holds "[".
     const file = join(
       this.#dir,
       name.includes(":") ? `[${name.replaceAll(":", "-")}].pem` : `${name}.pem`,
     );
     const cached = await Deno.readTextFile(file).catch(() => undefined);
-    const renewAt = cached === undefined ? undefined : this.#renewAt(cached, name);
-    if (cached !== undefined && renewAt !== undefined) return { certPem: cached, renewAt };
+    const renewAt = cached === undefined ? undefined : this.#renewAt(cached, name, leafKey.key);
+    if (cached !== undefined && renewAt !== undefined) {
+      return { certPem: cached, keyPem: leafKey.pem, renewAt };
+    }
     const now = this.#now();
-    const certPem = await issueLeaf(this.#ca, name, this.#leafKey, now);
+    this.#signing ??= this.#signer();
+    const certPem = await issueLeaf(await this.#signing, name, leafKey.key, now);
     try {
       await ensurePrivateDir(this.#dir);
       await writeFileAtomic(file, new TextEncoder().encode(certPem), { mode: 0o600 });
     } catch {
       // The disk cache only saves a mint; another process may be writing the same host.
     }
-    return { certPem, renewAt: now.getTime() + (LEAF_VALIDITY_DAYS - LEAF_RENEW_DAYS) * DAY_MS };
+    return {
+      certPem,
+      keyPem: leafKey.pem,
+      renewAt: now.getTime() + (LEAF_VALIDITY_DAYS - LEAF_RENEW_DAYS) * DAY_MS,
+    };
   }
 
   /** When a cached certificate must be issued again; undefined when it must be now. */
-  #renewAt(certPem: string, name: string): number | undefined {
+  #renewAt(certPem: string, name: string, leafKey: KeyObject): number | undefined {
     try {
       const cert = new X509Certificate(certPem);
       const renewAt = Date.parse(cert.validTo) - LEAF_RENEW_DAYS * DAY_MS;
@@ -154,7 +192,7 @@ export class LeafCache {
       if (named === undefined) return undefined;
       if (!cert.checkIssued(this.#ca.cert) || !cert.verify(this.#ca.publicKey)) return undefined;
       const certKey = cert.publicKey.export({ type: "spki", format: "der" });
-      if (!certKey.equals(describeKey(this.#leafKey).spki)) return undefined;
+      if (!certKey.equals(describeKey(leafKey).spki)) return undefined;
       return renewAt;
     } catch {
       return undefined;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { X509Certificate } from "node:crypto";
+import { generateKeyPairSync, X509Certificate } from "node:crypto";
 import { join } from "node:path";
 import { isAuthsomeError } from "../errors.ts";
 import { caPaths, loadOrCreateCa } from "./ca.ts";
@@ -113,4 +113,19 @@ Deno.test("LeafCache.get() rejects a bad host, writes nothing, and keeps serving
     "leaf.key",
     "leaves",
   ]);
+});
+
+Deno.test("LeafCache reads the CA key only to mint: a cached leaf is served without it", async () => {
+  await using tmp = await tempDir();
+  const cached = await (await LeafCache.open(tmp.path)).get("a.example");
+  // Another key in ca.key: any read of it for signing fails, as it no longer matches ca.pem.
+  const { privateKey } = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
+  await Deno.writeTextFile(
+    caPaths(tmp.path).key,
+    privateKey.export({ type: "pkcs8", format: "pem" }) as string,
+  );
+  const cache = await LeafCache.open(tmp.path);
+  assert.equal((await cache.get("a.example")).certPem, cached.certPem);
+  await cache.context("a.example");
+  await assert.rejects(cache.get("b.example"), /does not match/);
 });

@@ -1,55 +1,177 @@
 /**
- * TLS for the intercepting proxy: the local CA (created once in
- * `$AUTHSOME_HOME/ca/`, with X.509 name constraints that permit only the
- * providers' domains), leaf certificates for intercepted hosts (one shared
- * key, cached per host in memory and on disk), the CA bundle handed to
- * children, the CA page at `http://authsome.local/`, and the trust stores
- * (`trust/`, its own entry). It does not terminate TLS (that is `src/proxy/`).
- *
- * node-forge, used to build certificates, loads only when one is minted;
- * loading the CA reads its DER with a few lines of its own.
+ * The front door of the CA layer, for `run`, `doctor` and `cert`: given the
+ * home's CA folder and the providers' routes, the CA state each needs. The CA
+ * is created on first use with name constraints covering the providers'
+ * domains, and checked against the providers known now, since a provider
+ * added after the CA was made may live under a domain the CA cannot certify:
+ * `run` then certifies it with a second CA kept beside the first
+ * (user_domains_ca.ts; `authsome cert rotate` folds it into a new first CA).
+ * A run reads a CA's private key only when a leaf must be minted: one that
+ * serves cached leaves, or none, parses no key. The run's CA bundle and CA
+ * page come through here too; the trust stores have their own entry
+ * (`trust/mod.ts`).
  */
 
-export {
+import {
   type Ca,
-  CA_VALIDITY_DAYS,
-  type CaOptions,
-  type CaPaths,
+  type CaCertificate,
   caPaths,
   loadCa,
+  loadCaCertificate,
   loadOrCreateCa,
-  replaceCa,
 } from "./ca.ts";
-export { CA_PAGE_HOST, caPageResponse } from "./ca_page.ts";
-export {
-  type CheckedCa,
-  constraintsFor,
-  describeUncovered,
-  findCa,
-  openCa,
-  openLeafCache,
-  type RunLeaves,
-} from "./constrained_ca.ts";
-export { loadUserDomainsCa, openUserDomainsCa, userDomainsDir } from "./user_domains_ca.ts";
-export {
+import type { SecureContext } from "node:tls";
+import { issueLeaf, loadOrCreateLeafKey } from "./leaf.ts";
+import { LeafCache } from "./leaf_cache.ts";
+import { isIPv4 } from "node:net";
+import {
   constraintsFrom,
   type NameConstraints,
   type NameNeed,
   permits,
   uncovered,
 } from "./name_constraints.ts";
-export { providerNames, type RouteHost } from "./provider_names.ts";
-export {
-  issueLeaf,
-  LEAF_BACKDATE_DAYS,
-  LEAF_VALIDITY_DAYS,
-  loadOrCreateLeafKey,
-  normalizeHost,
-} from "./leaf.ts";
-export { LEAF_RENEW_DAYS, LeafCache, type LeafCacheOptions, type LeafPair } from "./leaf_cache.ts";
-export {
-  SYSTEM_ROOT_FILES,
-  systemRoots,
-  type SystemRootsOptions,
-  writeCaBundle,
-} from "./ca_bundle.ts";
+import { providerNames, type RouteHost } from "./provider_names.ts";
+import { loadUserDomainsCa, openUserDomainsCa, userDomainsDir } from "./user_domains_ca.ts";
+
+export type { Ca, CaCertificate, NameNeed };
+export { loadUserDomainsCa, userDomainsDir };
+export { caPageResponse } from "./ca_page.ts";
+export { systemRoots, writeCaBundle } from "./ca_bundle.ts";
+
+/** A CA and the providers' names it does not permit. */
+export interface CheckedCa {
+  readonly ca: Ca;
+  /** Needs of the current providers outside the CA's constraints (empty for an unconstrained CA). */
+  readonly uncovered: readonly NameNeed[];
+}
+
+/** The constraints a CA made now for `routes` would carry, and the needs behind them. */
+export async function constraintsFor(
+  routes: readonly RouteHost[],
+): Promise<{ needs: NameNeed[]; permitted: NameConstraints }> {
+  const needs = await providerNames(routes);
+  return { needs, permitted: constraintsFrom(needs) };
+}
+
+/**
+ * True when the CA permits every route's host as it stands, which needs no
+ * Public Suffix List: the common case of `run`, which then skips loading it.
+ */
+function plainlyCovered(ca: CaCertificate, routes: readonly RouteHost[]): boolean {
+  const permitted = ca.permitted;
+  if (!permitted) return true;
+  return routes.every(({ host }) => {
+    if (host.kind === "regex") return permits(permitted, { kind: "dns", name: host.domain });
+    return permits(permitted, { kind: isIPv4(host.host) ? "ip" : "dns", name: host.host });
+  });
+}
+
+function leftOut(ca: CaCertificate, needs: readonly NameNeed[]): NameNeed[] {
+  return ca.permitted ? uncovered(needs, ca.permitted) : [];
+}
+
+/** Loads the CA in `caDir`, creating it for `routes` on first use, and checks it against them. */
+export async function openCa(caDir: string, routes: readonly RouteHost[]): Promise<CheckedCa> {
+  const { needs, permitted } = await constraintsFor(routes);
+  const ca = await loadOrCreateCa(caDir, { permitted });
+  return { ca, uncovered: leftOut(ca, needs) };
+}
+
+/** Loads the CA in `caDir` if there is one, and checks it against `routes`. */
+export async function findCa(
+  caDir: string,
+  routes: readonly RouteHost[],
+): Promise<CheckedCa | undefined> {
+  const ca = await loadCa(caPaths(caDir));
+  if (!ca) return undefined;
+  if (plainlyCovered(ca, routes)) return { ca, uncovered: [] };
+  return { ca, uncovered: leftOut(ca, (await constraintsFor(routes)).needs) };
+}
+
+/** The needs of `checked` that `second` (the second CA, if any) does not permit either. */
+export function uncoveredByBoth(checked: CheckedCa, second?: CaCertificate): NameNeed[] {
+  const permitted = second?.permitted;
+  return permitted
+    ? checked.uncovered.filter((need) => !permits(permitted, need))
+    : [...checked.uncovered];
+}
+
+/** The CA state of a run: its CAs' certificates, and a leaf for any host either may certify. */
+export interface RunCa {
+  /** The first CA. */
+  readonly ca: CaCertificate;
+  /** The second CA, when the first CA's constraints leave out some provider's names. */
+  readonly second?: CaCertificate;
+  /** The names the second CA certifies because the first cannot. */
+  readonly secondCovers: readonly NameNeed[];
+  /** Names neither CA may certify. */
+  readonly uncovered: readonly NameNeed[];
+  /** The TLS context for `host`, with a leaf from the CA that may certify it. */
+  context(host: string): Promise<SecureContext>;
+}
+
+function hostNeed(host: string): Omit<NameNeed, "provider"> {
+  const name = host.replace(/^\[|\]$/g, "");
+  return { kind: isIPv4(name) ? "ip" : "dns", name: name.toLowerCase() };
+}
+
+/**
+ * The CAs of `caDir` for a run over `routes`: the first (made for them on
+ * first use) and, when its constraints leave some out, the second, made to
+ * cover them. Their private keys are read only when a leaf must be minted.
+ */
+export async function openRunCa(caDir: string, routes: readonly RouteHost[]): Promise<RunCa> {
+  const existing = await loadCaCertificate(caPaths(caDir));
+  const plain = existing !== undefined && plainlyCovered(existing, routes);
+  const { needs, permitted } = plain
+    ? { needs: [], permitted: undefined }
+    : await constraintsFor(routes);
+  const leaves = await LeafCache.open(caDir, undefined, permitted);
+  const ca = leaves.ca;
+  const left = leftOut(ca, needs);
+  const first = (host: string) => leaves.context(host);
+  if (left.length === 0) return { ca, secondCovers: [], uncovered: [], context: first };
+  const second = await openUserDomainsCa(caDir, left);
+  const firstPermits = ca.permitted!;
+  return {
+    ca,
+    second: second.ca,
+    secondCovers: left.filter((need) => permits(second.ca.permitted!, need)),
+    uncovered: uncovered(left, second.ca.permitted!),
+    context: (host) => permits(firstPermits, hostNeed(host)) ? first(host) : second.context(host),
+  };
+}
+
+/** A certificate for an origin authsome serves itself, with the CA that signed it. */
+export interface OwnOrigin {
+  /** The CA's certificate, PEM: what a client of the origin must trust. */
+  readonly caPem: string;
+  readonly certPem: string;
+  readonly keyPem: string;
+}
+
+/**
+ * A leaf for `host` from a CA of its own in `dir` (made on first use, named for
+ * `owner`), for an origin authsome serves itself: doctor's check endpoint.
+ */
+export async function ownOrigin(dir: string, host: string, owner: string): Promise<OwnOrigin> {
+  const ca = await loadOrCreateCa(dir, { owner });
+  const key = await loadOrCreateLeafKey(dir);
+  return {
+    caPem: ca.certPem,
+    certPem: await issueLeaf(ca, host, key, new Date()),
+    keyPem: key.export({ type: "pkcs8", format: "pem" }) as string,
+  };
+}
+
+/** Groups uncovered needs by name: `name → providers`, for one message per domain. */
+export function describeUncovered(needs: readonly NameNeed[]): string[] {
+  const byName = new Map<string, string[]>();
+  for (const need of needs) byName.set(need.name, [...byName.get(need.name) ?? [], need.provider]);
+  return [...byName].map(([name, providers]) =>
+    `"${name}" (provider${providers.length > 1 ? "s" : ""} ${
+      providers.map((p) => `"${p}"`).join(", ")
+    })`
+  );
+}

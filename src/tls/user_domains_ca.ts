@@ -8,7 +8,7 @@
  */
 
 import { join } from "node:path";
-import { type Ca, caPaths, loadCa, replaceCa } from "./ca.ts";
+import { type Ca, caPaths, loadCa, loadCaCertificate, replaceCa } from "./ca.ts";
 import { LeafCache } from "./leaf_cache.ts";
 import {
   constraintsFrom,
@@ -48,7 +48,7 @@ export async function openUserDomainsCa(
   needs: readonly NameNeed[],
 ): Promise<LeafCache> {
   const dir = userDomainsDir(caDir);
-  const existing = await loadCa(caPaths(dir));
+  const existing = await loadCaCertificate(caPaths(dir));
   // First use: made once even when two runs start together (loadOrCreateCa creates exclusively).
   if (!existing) return await LeafCache.open(dir, undefined, widened(undefined, needs));
   const fits = existing.permitted !== undefined &&

@@ -1,8 +1,7 @@
 /** The CA's checks in `authsome doctor`: it exists, its key is the user's alone, its name constraints cover the providers, and which stores trust it. */
 
 import { isAuthsomeError } from "../../errors.ts";
-import type { Ca } from "../../tls/ca.ts";
-import { describeUncovered } from "../../tls/constrained_ca.ts";
+import { type Ca, describeUncovered } from "../../tls/mod.ts";
 import { trustStatus } from "../../tls/trust/mod.ts";
 import type { Context } from "../command.ts";
 import { findProvidersCa, thisMachine } from "./cert_shared.ts";

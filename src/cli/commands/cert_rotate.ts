@@ -3,9 +3,8 @@
  * known now; the old one leaves every store it was in, and the new one goes there.
  */
 
-import { constraintsFor } from "../../tls/constrained_ca.ts";
 import { applyTrust, type Outcome, rotateCa } from "../../tls/trust/mod.ts";
-import { loadUserDomainsCa, userDomainsDir } from "../../tls/user_domains_ca.ts";
+import { constraintsFor, loadUserDomainsCa, userDomainsDir } from "../../tls/mod.ts";
 import type { Context } from "../command.ts";
 import { EXIT } from "../exit_codes.ts";
 import { reportOutcomes, thisMachine } from "./cert_shared.ts";

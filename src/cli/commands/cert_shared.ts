@@ -2,8 +2,14 @@
 
 import { AuthsomeError } from "../../errors.ts";
 import { closest } from "../../suggest.ts";
-import { type CheckedCa, describeUncovered, findCa, openCa } from "../../tls/constrained_ca.ts";
-import { type NameConstraints, permits } from "../../tls/name_constraints.ts";
+import {
+  type CaCertificate,
+  type CheckedCa,
+  describeUncovered,
+  findCa,
+  openCa,
+  uncoveredByBoth,
+} from "../../tls/mod.ts";
 import {
   type Executor,
   machineFacts,
@@ -19,13 +25,14 @@ import {
 } from "../../tls/trust/mod.ts";
 import { usage } from "../args.ts";
 import type { Context } from "../command.ts";
+import type { trustStoreOptions } from "../command_specs.ts";
 import { EXIT } from "../exit_codes.ts";
 
 /** The stores `--system`, `--user` and `--store` select. */
-export function storeFilter(ctx: Context): StoreFilter {
+export function storeFilter(ctx: Context<typeof trustStoreOptions>): StoreFilter {
   const { system, user } = ctx.args.values;
-  if (system === true && user === true) throw usage("Use --system or --user, not both");
-  const kinds = (ctx.args.values.store as string[] | undefined) ?? [];
+  if (system && user) throw usage("Use --system or --user, not both");
+  const kinds = ctx.args.values.store;
   for (const kind of kinds) {
     if (!STORE_KINDS.includes(kind as StoreKind)) {
       const guess = closest(kind, STORE_KINDS);
@@ -57,11 +64,8 @@ export async function findProvidersCa(ctx: Context): Promise<CheckedCa | undefin
 }
 
 /** Warns about providers whose domains the CA cannot certify (and the second CA does not either). */
-export function warnUncovered(ctx: Context, checked: CheckedCa, second?: NameConstraints): void {
-  const left = second
-    ? checked.uncovered.filter((need) => !permits(second, need))
-    : checked.uncovered;
-  for (const name of describeUncovered(left)) {
+export function warnUncovered(ctx: Context, checked: CheckedCa, second?: CaCertificate): void {
+  for (const name of describeUncovered(uncoveredByBoth(checked, second))) {
     ctx.out.warn(
       `the local CA's name constraints leave out ${name}. Run: authsome cert rotate`,
     );

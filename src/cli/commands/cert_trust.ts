@@ -2,9 +2,10 @@
 
 import { planTrust, PLATFORMS, platformStores } from "../../tls/trust/mod.ts";
 import { applyTrust, caRef, type Platform, selectStores } from "../../tls/trust/mod.ts";
-import { loadUserDomainsCa } from "../../tls/user_domains_ca.ts";
+import { loadUserDomainsCa } from "../../tls/mod.ts";
 import { usage } from "../args.ts";
 import type { Context } from "../command.ts";
+import type { trustStoreOptions } from "../command_specs.ts";
 import { EXIT } from "../exit_codes.ts";
 import {
   findProvidersCa,
@@ -18,10 +19,10 @@ import {
   warnUncovered,
 } from "./cert_shared.ts";
 
-function platformsOf(ctx: Context): readonly Platform[] | undefined {
-  const value = ctx.args.values.platform as string | undefined;
+function platformsOf(ctx: Context<typeof trustStoreOptions>): readonly Platform[] | undefined {
+  const value = ctx.args.values.platform;
   if (value === undefined) return undefined;
-  if (ctx.args.values["dry-run"] !== true) throw usage("--platform works only with --dry-run");
+  if (!ctx.args.values["dry-run"]) throw usage("--platform works only with --dry-run");
   if (value === "all") return PLATFORMS;
   if (!PLATFORMS.includes(value as Platform)) {
     throw usage(`Unknown platform "${value}"`, `Use one of: ${PLATFORMS.join(", ")}, all`);
@@ -30,10 +31,13 @@ function platformsOf(ctx: Context): readonly Platform[] | undefined {
 }
 
 /** Runs `install` or `uninstall`. */
-export async function trustCommand(ctx: Context, action: "install" | "uninstall"): Promise<number> {
+export async function trustCommand(
+  ctx: Context<typeof trustStoreOptions>,
+  action: "install" | "uninstall",
+): Promise<number> {
   const filter = storeFilter(ctx);
   const platforms = platformsOf(ctx);
-  const dryRun = ctx.args.values["dry-run"] === true;
+  const dryRun = ctx.args.values["dry-run"];
   const checked = action === "install" ? await openProvidersCa(ctx) : await findProvidersCa(ctx);
   if (!checked) {
     if (ctx.flags.json) ctx.out.json({ action, ok: true, stores: [] });
@@ -72,7 +76,7 @@ export async function trustCommand(ctx: Context, action: "install" | "uninstall"
   if (stores.length === 0) throw noStores(filter);
   // The second CA, for the user's own domains (src/tls/user_domains_ca.ts), goes where the first goes.
   const second = await loadUserDomainsCa(ctx.paths.ca);
-  if (action === "install" && !ctx.flags.json) warnUncovered(ctx, checked, second?.permitted);
+  if (action === "install" && !ctx.flags.json) warnUncovered(ctx, checked, second);
   if (dryRun) {
     const plans = await planTrust(action, ref, stores, machine.exec);
     if (second) {

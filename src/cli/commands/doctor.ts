@@ -12,6 +12,7 @@ import { listConnections } from "../../vault/connections.ts";
 import { describeSource } from "../../vault/key_sources.ts";
 import { readVault, type Records } from "../../vault/store.ts";
 import type { Context } from "../command.ts";
+import type { doctorSpec } from "../command_specs.ts";
 import { EXIT } from "../exit_codes.ts";
 import { keyContext } from "../vault_access.ts";
 import { caChecks, type Check } from "./cert_checks.ts";
@@ -117,8 +118,8 @@ function routeChecks(records: Records, registry: Registry): Check[] {
 }
 
 /** Runs the command. */
-export async function run(ctx: Context): Promise<number> {
-  if (ctx.args.values.clients === true) return (await import("./doctor_clients.ts")).run(ctx);
+export async function run(ctx: Context<typeof doctorSpec.options>): Promise<number> {
+  if (ctx.args.values.clients) return (await import("./doctor_clients.ts")).run(ctx);
   const vault = await vaultCheck(ctx);
   const checks: Check[] = [
     await privateCheck("home", ctx.paths.root, "not created yet"),

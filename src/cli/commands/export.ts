@@ -6,13 +6,14 @@ import { CredentialSource } from "../../auth/credentials.ts";
 import { checkConnectionName } from "../../vault/connections.ts";
 import { readVault } from "../../vault/store.ts";
 import type { Context } from "../command.ts";
+import type { exportSpec } from "../command_specs.ts";
 import { EXIT } from "../exit_codes.ts";
 import { EXPORT_FORMATS, type ExportFormat, formatExport } from "../export_format.ts";
 import { keyContext } from "../vault_access.ts";
 
 /** Runs the command. */
-export async function run(ctx: Context): Promise<number> {
-  const given = ctx.args.values.format as string | undefined;
+export async function run(ctx: Context<typeof exportSpec.options>): Promise<number> {
+  const given = ctx.args.values.format;
   if (ctx.flags.json && given !== undefined && given !== "json") {
     throw new AuthsomeError("usage", `--json asks for --format json, not "${given}"`);
   }
@@ -22,7 +23,7 @@ export async function run(ctx: Context): Promise<number> {
       hint: `Use one of: ${EXPORT_FORMATS.join(", ")}`,
     });
   }
-  const connectionName = ctx.args.values.connection as string | undefined;
+  const connectionName = ctx.args.values.connection;
   const vault = keyContext(ctx);
   const { records } = await readVault(vault);
   const registry = await ctx.registry(records);

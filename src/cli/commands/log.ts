@@ -3,6 +3,7 @@
 import { type AuditEntry, type NotInjected, parseAuditLines } from "../../audit/log.ts";
 import { AuthsomeError } from "../../errors.ts";
 import type { Context } from "../command.ts";
+import type { logSpec } from "../command_specs.ts";
 import { EXIT } from "../exit_codes.ts";
 
 const WHY: Readonly<Record<NotInjected, string>> = {
@@ -52,8 +53,8 @@ async function readText(path: string): Promise<string> {
 }
 
 /** Runs the command. */
-export async function run(ctx: Context): Promise<number> {
-  const raw = (ctx.args.values.lines as string | undefined) ?? "20";
+export async function run(ctx: Context<typeof logSpec.options>): Promise<number> {
+  const raw = ctx.args.values.lines ?? "20";
   const count = Number(raw);
   if (!Number.isInteger(count) || count < 0) {
     throw new AuthsomeError("usage", `-n takes a whole number, not "${raw}"`);
@@ -71,7 +72,7 @@ export async function run(ctx: Context): Promise<number> {
     );
   }
   show(entries.slice(-count || Infinity).slice(count === 0 ? Infinity : 0));
-  if (ctx.args.values.follow !== true) return EXIT.ok;
+  if (!ctx.args.values.follow) return EXIT.ok;
   let offset = new TextEncoder().encode(text).length;
   let partial = "";
   for (;;) {

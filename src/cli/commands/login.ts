@@ -15,6 +15,7 @@ import { sealOf } from "../../auth/binding.ts";
 import { checkConnectionName, DEFAULT_CONNECTION, putConnection } from "../../vault/connections.ts";
 import { updateVault } from "../../vault/store.ts";
 import type { Context } from "../command.ts";
+import type { loginSpec } from "../command_specs.ts";
 import { EXIT } from "../exit_codes.ts";
 import { promptHidden } from "../prompt.ts";
 import { readKey } from "../read_secret.ts";
@@ -60,9 +61,12 @@ function parseFieldFlags(
   return given;
 }
 
-async function readFields(ctx: Context, provider: Provider): Promise<Record<string, Secret>> {
+async function readFields(
+  ctx: Context<typeof loginSpec.options>,
+  provider: Provider,
+): Promise<Record<string, Secret>> {
   const specs = provider.definition.fields;
-  const given = parseFieldFlags((ctx.args.values.field as string[] | undefined) ?? [], specs);
+  const given = parseFieldFlags(ctx.args.values.field, specs);
   const fields: Record<string, Secret> = {};
   for (const spec of specs) {
     let value = given.get(spec.name);
@@ -85,18 +89,22 @@ async function readFields(ctx: Context, provider: Provider): Promise<Record<stri
 }
 
 /** Runs the command. */
-export async function run(ctx: Context): Promise<number> {
+export async function run(ctx: Context<typeof loginSpec.options>): Promise<number> {
   const provider = getProvider(await ctx.registry(), ctx.args.positionals[0]);
   const def = provider.definition;
   const name = checkConnectionName(
-    (ctx.args.values.connection as string | undefined) ?? DEFAULT_CONNECTION,
+    ctx.args.values.connection ?? DEFAULT_CONNECTION,
   );
-  const flow = ctx.args.values.flow as string | undefined;
-  const fromEnv = ctx.args.values["from-env"] as string | undefined;
-  const stdin = ctx.args.values["key-stdin"] === true;
-  const oauthFlags = ["scopes", "client-id", "client-secret-stdin", "callback-port"].filter((f) =>
-    ctx.args.values[f] !== undefined
-  );
+  const flow = ctx.args.values.flow;
+  const fromEnv = ctx.args.values["from-env"];
+  const stdin = ctx.args.values["key-stdin"];
+  const values = ctx.args.values;
+  const oauthFlags = Object.entries({
+    scopes: values.scopes !== undefined,
+    "client-id": values["client-id"] !== undefined,
+    "client-secret-stdin": values["client-secret-stdin"],
+    "callback-port": values["callback-port"] !== undefined,
+  }).filter(([, given]) => given).map(([flag]) => flag);
   if (def.auth_type === "api_key" && (oauthFlags.length > 0 || (flow ?? "api_key") !== "api_key")) {
     const what = flow !== undefined && flow !== "api_key" ? `--flow ${flow}` : `--${oauthFlags[0]}`;
     throw new AuthsomeError(
@@ -139,7 +147,7 @@ export async function run(ctx: Context): Promise<number> {
       ...sealOf(provider),
       createdAt: now,
       updatedAt: now,
-    }, ctx.args.values.force === true));
+    }, ctx.args.values.force));
   if (ctx.flags.json) {
     ctx.out.json({ provider: def.name, connection: name, default: madeDefault });
   } else {

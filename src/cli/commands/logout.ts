@@ -15,6 +15,7 @@ import {
 } from "../../vault/connections.ts";
 import { readVault, type Records, updateVault } from "../../vault/store.ts";
 import type { Context } from "../command.ts";
+import type { logoutSpec } from "../command_specs.ts";
 import { EXIT } from "../exit_codes.ts";
 import type { Output } from "../output.ts";
 import { keyContext } from "../vault_access.ts";
@@ -50,9 +51,9 @@ async function revoke(
 }
 
 /** Runs the command. */
-export async function run(ctx: Context): Promise<number> {
+export async function run(ctx: Context<typeof logoutSpec.options>): Promise<number> {
   const provider = getProvider(await ctx.registry(), ctx.args.positionals[0]);
-  const given = ctx.args.values.connection as string | undefined;
+  const given = ctx.args.values.connection;
   const keys = keyContext(ctx);
   const { records } = await readVault(keys);
   const wanted = given === undefined

@@ -10,11 +10,12 @@ import { getProvider } from "../../providers/registry.ts";
 import { listConnections } from "../../vault/connections.ts";
 import { updateVault } from "../../vault/store.ts";
 import type { Context } from "../command.ts";
+import type { providersApproveSpec } from "../command_specs.ts";
 import { EXIT } from "../exit_codes.ts";
 import { keyContext, openConnections } from "../vault_access.ts";
 
 /** Runs the command. */
-export async function run(ctx: Context): Promise<number> {
+export async function run(ctx: Context<typeof providersApproveSpec.options>): Promise<number> {
   const { records, registry } = await openConnections(ctx);
   const provider = getProvider(registry, ctx.args.positionals[0]);
   const mine = listConnections(records).filter((c) => c.provider === provider.name);
@@ -42,7 +43,7 @@ export async function run(ctx: Context): Promise<number> {
     for (const route of change.added) ctx.out.line(`  + ${route}   (its credential would go here)`);
     for (const route of change.removed) ctx.out.line(`  - ${route}   (no longer injected)`);
   }
-  if (ctx.args.values.yes !== true) {
+  if (!ctx.args.values.yes) {
     if (!Deno.stdin.isTerminal()) {
       throw new AuthsomeError("usage", "No terminal to confirm the change on", {
         hint: `Check the routes above, then run: authsome providers approve ${provider.name} --yes`,

@@ -13,16 +13,13 @@ import { applyProtection, protectionPlan } from "../../run/protect.ts";
 import { judgeSandbox, sandboxMode, unavailableError } from "../../run/sandbox.ts";
 import { launchSandboxed } from "../../run/sandbox_launch.ts";
 import { probeSandbox } from "../../run/sandbox_probe.ts";
-import { describeUncovered } from "../../tls/constrained_ca.ts";
+import { describeUncovered } from "../../tls/mod.ts";
 import type { Context } from "../command.ts";
+import type { runSpec } from "../command_specs.ts";
 import type { Output } from "../output.ts";
 import { keyContext, openConnections } from "../vault_access.ts";
 import { readPolicy } from "../../policy/mod.ts";
 import { whyNotInjected } from "./log.ts";
-
-function list(value: unknown): string[] {
-  return (value as string[] | undefined) ?? [];
-}
 
 async function readCa(file: string): Promise<string> {
   try {
@@ -96,7 +93,7 @@ function reporter(out: Output, verbose: boolean): (event: ProxyEvent) => void {
 }
 
 /** Runs the command. */
-export async function run(ctx: Context): Promise<number> {
+export async function run(ctx: Context<typeof runSpec.options>): Promise<number> {
   const argv = ctx.args.rest;
   if (argv.length === 0) {
     throw new AuthsomeError("usage", "No command to run", {
@@ -111,7 +108,7 @@ export async function run(ctx: Context): Promise<number> {
       `cannot make this process unreadable to your other programs (${protection.reason}): the child, running as you, could read the vault key from its memory`,
     );
   }
-  const sandbox = sandboxMode(values.sandbox as string | boolean | undefined, ctx.env);
+  const sandbox = sandboxMode(values.sandbox, ctx.env);
   let tool: string | undefined;
   if (sandbox !== "off") {
     // Before the vault is opened or the proxy started: nothing runs unsandboxed.
@@ -119,21 +116,21 @@ export async function run(ctx: Context): Promise<number> {
     if (verdict.kind === "unavailable") throw unavailableError(verdict);
     tool = verdict.tool;
   }
-  const choices = parseConnectionChoices(list(values.connection));
+  const choices = parseConnectionChoices(values.connection);
   const upstream = {
-    resolve: list(values.resolve).map(parseResolve),
-    connectTo: list(values["connect-to"]).map(parseConnectTo),
-    caCerts: await Promise.all(list(values["upstream-ca"]).map(readCa)),
-    proxy: upstreamProxy(values.upstream as string | undefined, ctx.env),
+    resolve: values.resolve.map(parseResolve),
+    connectTo: values["connect-to"].map(parseConnectTo),
+    caCerts: await Promise.all(values["upstream-ca"].map(readCa)),
+    proxy: upstreamProxy(values.upstream, ctx.env),
     noProxy: ctx.env.NO_PROXY ?? ctx.env.no_proxy,
     connectTimeoutMs: 15_000,
   };
   const vault = keyContext(ctx);
   const { records, registry } = await openConnections(ctx);
   const policy = await readPolicy({
-    file: values.policy as string | undefined,
-    allow: list(values.allow),
-    maxRequests: list(values["max-requests"]),
+    file: values.policy,
+    allow: values.allow,
+    maxRequests: values["max-requests"],
   }, new Set(registry.providers.keys()));
   const credentials = new CredentialSource(registry, records, choices, { vault });
   if (credentials.connectedProviders().size === 0) {
@@ -157,7 +154,7 @@ export async function run(ctx: Context): Promise<number> {
     registry,
     credentials,
     upstream,
-    denyUnmatched: values["deny-unmatched"] === true,
+    denyUnmatched: values["deny-unmatched"],
     policy,
     sandboxed: sandbox !== "off",
     onEvent: reporter(ctx.out, ctx.flags.verbose),

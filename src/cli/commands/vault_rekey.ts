@@ -5,6 +5,7 @@ import type { KeySourceKind } from "../../vault/format.ts";
 import { describeSource } from "../../vault/key_sources.ts";
 import { readVault, rekeyVault } from "../../vault/store.ts";
 import type { Context } from "../command.ts";
+import type { vaultRekeySpec } from "../command_specs.ts";
 import { EXIT } from "../exit_codes.ts";
 import { promptHidden } from "../prompt.ts";
 import { readStdinSecret } from "../read_secret.ts";
@@ -12,8 +13,8 @@ import { keyContext } from "../vault_access.ts";
 
 const TARGETS = ["keyring", "file", "passphrase"] as const;
 
-async function newPassphrase(ctx: Context): Promise<string> {
-  if (ctx.args.values["passphrase-stdin"] === true) {
+async function newPassphrase(ctx: Context<typeof vaultRekeySpec.options>): Promise<string> {
+  if (ctx.args.values["passphrase-stdin"]) {
     return (await readStdinSecret("passphrase")).reveal();
   }
   if (!Deno.stdin.isTerminal()) {
@@ -32,9 +33,9 @@ async function newPassphrase(ctx: Context): Promise<string> {
 }
 
 /** Runs the command. */
-export async function run(ctx: Context): Promise<number> {
+export async function run(ctx: Context<typeof vaultRekeySpec.options>): Promise<number> {
   const keys = keyContext(ctx);
-  const to = ctx.args.values.to as string | undefined;
+  const to = ctx.args.values.to;
   if (to !== undefined && !TARGETS.includes(to as typeof TARGETS[number])) {
     throw new AuthsomeError("usage", `Unknown key source "${to}"`, {
       hint: `Use one of: ${TARGETS.join(", ")}`,
