@@ -124,6 +124,9 @@ Deno.test({
 }, async () => {
   await using t = await e2e();
   await userProvider(t.home, { injection: { type: "query", name: "key" } });
+  // How the key is sent is sealed with the connection too: the user approves the change.
+  const approved = await authsome(["providers", "approve", "openai", "--yes"], { home: t.home });
+  assert.equal(approved.code, 0, approved.stderr);
   const result = await t.run([
     curl!,
     "-sS",
