@@ -3,8 +3,6 @@
  * path into the home by hand.
  */
 
-import { join } from "node:path";
-
 /** The environment variables that locate the home. */
 export type HomeEnv = Readonly<Record<string, string | undefined>>;
 
@@ -30,20 +28,31 @@ export interface HomePaths {
   readonly cache: string;
 }
 
+/** The platform's path separator. */
+const SEP = Deno.build.os === "windows" ? "\\" : "/";
+
+/**
+ * `name` inside folder `dir` (what node:path's join does for one plain name,
+ * without loading node:path into every command's start-up).
+ */
+export function inside(dir: string, name: string): string {
+  return dir.endsWith("/") || dir.endsWith(SEP) ? `${dir}${name}` : `${dir}${SEP}${name}`;
+}
+
 /** Resolves the home from the environment: `AUTHSOME_HOME`, else `~/.authsome`. */
 export function homePaths(env: HomeEnv): HomePaths {
   const explicit = env.AUTHSOME_HOME;
   const userHome = env.HOME ?? env.USERPROFILE ?? ".";
-  const root = explicit && explicit.length > 0 ? explicit : join(userHome, ".authsome");
+  const root = explicit && explicit.length > 0 ? explicit : inside(userHome, ".authsome");
   return {
     root,
-    vault: join(root, "vault.json"),
-    vaultLock: join(root, "vault.lock"),
-    masterKey: join(root, "master.key"),
-    providers: join(root, "providers"),
-    ca: join(root, "ca"),
-    auditLog: join(root, "audit.log"),
-    runs: join(root, "runs"),
-    cache: join(root, "cache"),
+    vault: inside(root, "vault.json"),
+    vaultLock: inside(root, "vault.lock"),
+    masterKey: inside(root, "master.key"),
+    providers: inside(root, "providers"),
+    ca: inside(root, "ca"),
+    auditLog: inside(root, "audit.log"),
+    runs: inside(root, "runs"),
+    cache: inside(root, "cache"),
   };
 }

@@ -1,11 +1,12 @@
 /**
- * Argument parsing on `node:util` `parseArgs`, with the checks it leaves out:
+ * Argument parsing on the tokens of arg_tokens.ts (read as `node:util`
+ * `parseArgs` reads them), with the checks it leaves out:
  * unknown flags with a "did you mean", missing values, and positional counts.
  */
 
-import { parseArgs } from "node:util";
 import { AuthsomeError } from "../errors.ts";
 import { closest } from "../suggest.ts";
+import { tokenize } from "./arg_tokens.ts";
 
 /** One flag a command takes. */
 export interface OptionSpec {
@@ -67,13 +68,7 @@ export function parseCommandArgs<O extends Options>(
       [name, o],
     ) => [name, { type: o.type, ...(o.short ? { short: o.short } : {}) }]),
   );
-  const { tokens } = parseArgs({
-    args: [...argv],
-    options: spec,
-    strict: false,
-    tokens: true,
-    allowPositionals: true,
-  });
+  const tokens = tokenize(argv, spec);
   const values = absentValues(all);
   const positionals: string[] = [];
   // Every key of `all` is in `values`, each with the type its spec gives (OptionValue).

@@ -4,7 +4,6 @@
  * place, with the command modules, that prints.
  */
 
-import { fileURLToPath } from "node:url";
 import config from "../../deno.json" with { type: "json" };
 import { AuthsomeError, isAuthsomeError } from "../errors.ts";
 import { homePaths } from "../home.ts";
@@ -27,9 +26,11 @@ import { type Output, processOutput, wantsColor } from "./output.ts";
  */
 function runsFrom(): string {
   const here = import.meta.url;
-  return here.includes("/deno-compile-")
-    ? Deno.execPath()
-    : fileURLToPath(new URL("../..", here)).replace(/\/$/, "");
+  if (here.includes("/deno-compile-")) return Deno.execPath();
+  // This file is src/cli/mod.ts: the checkout is two folders up.
+  return (import.meta.dirname ?? ".").split(/[/\\]/).slice(0, -2).join(
+    Deno.build.os === "windows" ? "\\" : "/",
+  );
 }
 
 /** The version line printed by `--version`, with where this authsome runs from. */

@@ -3,8 +3,6 @@
  * hides. Pure: the command line is a value, tested for what it mounts.
  */
 
-import { join } from "node:path";
-
 /** What the child may and may not see, the same on every platform. */
 export interface SandboxPlan {
   /** Folders replaced by an empty, read-only one: `$AUTHSOME_HOME` (vault, key file, providers, cache). */
@@ -37,7 +35,7 @@ export function dbusSocketPaths(env: Readonly<Record<string, string | undefined>
       if (key === "abstract") abstract = true;
     }
   }
-  if (env.XDG_RUNTIME_DIR) paths.push(join(env.XDG_RUNTIME_DIR, "bus"));
+  if (env.XDG_RUNTIME_DIR) paths.push(`${env.XDG_RUNTIME_DIR}/bus`);
   return { paths: [...new Set(paths)], abstract };
 }
 
