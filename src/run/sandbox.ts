@@ -5,7 +5,6 @@
  * never a run without one.
  */
 
-import { fileURLToPath } from "node:url";
 import { AuthsomeError } from "../errors.ts";
 import { LIBC_PATHS } from "./protect.ts";
 import { bwrapArgs, ignoringSignals, type SandboxPlan } from "./sandbox_linux.ts";
@@ -155,7 +154,9 @@ export function selfCommand(): string[] {
     `--allow-ffi=${LIBC_PATHS.join(",")}`,
     "--no-prompt",
   ];
-  return [Deno.execPath(), "run", ...permissions, "--quiet", fileURLToPath(Deno.mainModule)];
+  // A file URL's path, read without node:url (14 ms of every run's start-up): sandboxes are POSIX only.
+  const main = decodeURIComponent(new URL(Deno.mainModule).pathname);
+  return [Deno.execPath(), "run", ...permissions, "--quiet", main];
 }
 
 /** The command line that runs `argv` under `plan` on `os`, with the tool `tool`. */
