@@ -189,11 +189,12 @@ function startupSection(
     "What start-up loads: `--version` and `--help` load the command table and nothing else. " +
     "Commands that need the providers read the checked definitions from " +
     "`$AUTHSOME_HOME/cache/providers.json`, keyed by a SHA-256 of the version and every " +
-    "provider file, and load zod and check the files only on a miss (37 ms → 6 ms a " +
-    "command on this machine). node-forge loads only when a certificate is built (the CA " +
-    "is read with a small DER walk), the OAuth code only for refresh, revocation and " +
-    "OAuth logins. Before these changes (commit 02d9b70, this script): `--version` +41.8 " +
-    "ms, `list` +83.5 ms, `run -- true` +119.9 ms over the empty program.",
+    "provider file and authenticated with an HMAC whose secret lives in the vault, and load " +
+    "zod and check the files only on a miss or a bad MAC. The CLI's core loads no `node:` " +
+    "module (the first costs 15-20 ms). node-forge loads only when a certificate is built, " +
+    "the CA's private key only when a leaf is minted, the OAuth code only for refresh, " +
+    "revocation and OAuth logins, zod for a run only with `--policy`. See Findings for what " +
+    "is left.",
     "",
   ].join("\n");
 }
