@@ -38,6 +38,38 @@ export function tokenize(
   );
   const takesValue = (name: string) => specs[name]?.type === "string";
   const tokens: ArgToken[] = [];
+  /**
+   * One flag at argv[index]: its value inline (`=value`, `-n5`), else the next
+   * word when the flag takes one; returns the index of the last word used.
+   */
+  const option = (index: number, name: string, rawName: string, inline?: string): number => {
+    if (inline !== undefined) {
+      tokens.push({ kind: "option", index, name, rawName, value: inline, inlineValue: true });
+      return index;
+    }
+    if (takesValue(name) && index + 1 < argv.length) {
+      const value = argv[index + 1];
+      tokens.push({ kind: "option", index, name, rawName, value, inlineValue: false });
+      return index + 1;
+    }
+    tokens.push({ kind: "option", index, name, rawName });
+    return index;
+  };
+  /**
+   * `-abc`: one switch a letter; a letter of a string flag takes the rest of
+   * the word as its value, or the next word when it is the last letter.
+   */
+  const group = (index: number, arg: string): number => {
+    for (let at = 1; at < arg.length; at++) {
+      const name = byShort.get(arg[at]) ?? arg[at];
+      if (takesValue(name) && at < arg.length - 1) {
+        return option(index, name, `-${arg[at]}`, arg.slice(at + 1));
+      }
+      const last = option(index, name, `-${arg[at]}`);
+      if (last !== index) return last;
+    }
+    return index;
+  };
   for (let index = 0; index < argv.length; index++) {
     const arg = argv[index];
     if (arg === "--") {
@@ -50,69 +82,17 @@ export function tokenize(
     if (arg.startsWith("--")) {
       const eq = arg.indexOf("=");
       const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
-      const rawName = `--${name}`;
-      if (eq !== -1) {
-        tokens.push({
-          kind: "option",
-          index,
-          name,
-          rawName,
-          value: arg.slice(eq + 1),
-          inlineValue: true,
-        });
-      } else if (takesValue(name) && index + 1 < argv.length) {
-        tokens.push({
-          kind: "option",
-          index,
-          name,
-          rawName,
-          value: argv[++index],
-          inlineValue: false,
-        });
-      } else {
-        tokens.push({ kind: "option", index, name, rawName });
-      }
-      continue;
-    }
-    if (arg.startsWith("-") && arg.length > 1) {
-      const first = arg[1];
-      const name = byShort.get(first) ?? first;
-      const rawName = `-${first}`;
+      index = option(index, name, `--${name}`, eq === -1 ? undefined : arg.slice(eq + 1));
+    } else if (arg.startsWith("-") && arg.length > 1) {
+      const name = byShort.get(arg[1]) ?? arg[1];
       if (takesValue(name)) {
-        if (arg.length > 2) {
-          tokens.push({
-            kind: "option",
-            index,
-            name,
-            rawName,
-            value: arg.slice(2),
-            inlineValue: true,
-          });
-        } else if (index + 1 < argv.length) {
-          tokens.push({
-            kind: "option",
-            index,
-            name,
-            rawName,
-            value: argv[++index],
-            inlineValue: false,
-          });
-        } else {
-          tokens.push({ kind: "option", index, name, rawName });
-        }
-        continue;
+        index = option(index, name, `-${arg[1]}`, arg.length > 2 ? arg.slice(2) : undefined);
+      } else {
+        index = group(index, arg);
       }
-      for (const letter of arg.slice(1)) {
-        tokens.push({
-          kind: "option",
-          index,
-          name: byShort.get(letter) ?? letter,
-          rawName: `-${letter}`,
-        });
-      }
-      continue;
+    } else {
+      tokens.push({ kind: "positional", index, value: arg });
     }
-    tokens.push({ kind: "positional", index, value: arg });
   }
   return tokens;
 }

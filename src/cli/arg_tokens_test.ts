@@ -26,6 +26,10 @@ Deno.test("tokenize() reads a command line as node:util parseArgs does (tokens, 
     ["run", "--sandbox=network", "curl"],
     ["--unknown", "value", "-x", "-", "--flag="],
     ["-vx", "-cwork", "-c"],
+    ["-vc", "work", "openai"],
+    ["-vcx", "openai"],
+    ["-vfcwork", "openai"],
+    ["-vf", "-n", "3"],
   ];
   for (const argv of lines) {
     const expected = parseArgs({
