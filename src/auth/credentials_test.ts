@@ -4,7 +4,6 @@ import { homePaths } from "../home.ts";
 import { compileRoutes } from "../providers/compile.ts";
 import type { Route } from "../providers/matcher.ts";
 import type { Provider, Registry } from "../providers/registry.ts";
-import { checkProvider } from "../providers/validate.ts";
 import { Secret } from "../secret.ts";
 import { type Connection, putConnection } from "../vault/connections.ts";
 import { readVault, type Records, updateVault } from "../vault/store.ts";
@@ -16,14 +15,11 @@ import {
   REFRESH_MARGIN_MS,
   REJECTION_COOLDOWN_MS,
 } from "./renewal.ts";
+import { OAUTH_DEFINITION, testProvider } from "./_testing.ts";
 
 const NOW = 1_700_000_000_000;
 
-function provider(raw: Record<string, unknown>): Provider {
-  const checked = checkProvider(raw);
-  if (!checked.ok) throw new Error(JSON.stringify(checked.problems));
-  return { ...checked.provider, name: String(raw.name), source: { kind: "bundled" } } as Provider;
-}
+const provider = testProvider;
 
 const KEYED = provider({
   name: "k",
@@ -34,15 +30,7 @@ const KEYED = provider({
   docs_url: "https://k.example/docs",
 });
 
-const OAUTH = provider({
-  name: "p",
-  display_name: "P",
-  auth_type: "oauth2",
-  api_url: "api.p.example",
-  injection: { type: "header", name: "Authorization", prefix: "Bearer " },
-  oauth: { token_url: "https://as.p.example/token", token_endpoint_auth_method: "none" },
-  docs_url: "https://p.example/docs",
-});
+const OAUTH = provider(OAUTH_DEFINITION);
 
 const REGISTRY: Registry = {
   providers: new Map([["k", KEYED], ["p", OAUTH]]),

@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { Secret } from "../secret.ts";
 import type { Connection } from "../vault/connections.ts";
 import {
   acceptsRejection,
@@ -12,26 +11,14 @@ import {
   type RenewalMemory,
   renewalStep,
 } from "./renewal.ts";
+import { oauthConnection } from "./_testing.ts";
 
 const NOW = 1_700_000_000_000;
 const soon = NOW + REFRESH_MARGIN_MS - 1;
 const later = NOW + REFRESH_MARGIN_MS + 60_000;
 const past = NOW - 1;
 
-function conn(extra: Partial<Connection> = {}, fields: Record<string, string> = {}): Connection {
-  return {
-    provider: "p",
-    name: "default",
-    authType: "oauth2",
-    fields: Object.fromEntries(
-      Object.entries({ access_token: "at1", refresh_token: "rt1", client_id: "cid", ...fields })
-        .map(([k, v]) => [k, new Secret(v)]),
-    ),
-    createdAt: "",
-    updatedAt: "",
-    ...extra,
-  };
-}
+const conn = oauthConnection;
 
 function noRefresh(extra: Partial<Connection>): Connection {
   const c = conn(extra);

@@ -1,44 +1,17 @@
 import assert from "node:assert/strict";
 import type { AuthsomeError } from "../../errors.ts";
 import { homePaths } from "../../home.ts";
-import type { Provider } from "../../providers/registry.ts";
-import { checkProvider } from "../../providers/validate.ts";
-import { Secret } from "../../secret.ts";
 import { type Connection, getConnection, putConnection } from "../../vault/connections.ts";
 import { readVault, updateVault } from "../../vault/store.ts";
 import { CredentialSource } from "../credentials.ts";
 import { endpointsToSeal, routesToSeal } from "../binding.ts";
 import { compileRoutes } from "../../providers/compile.ts";
 import type { Route } from "../../providers/matcher.ts";
+import { OAUTH_DEFINITION, oauthConnection, testProvider } from "../_testing.ts";
 
-function conn(extra: Partial<Connection> = {}, fields: Record<string, string> = {}): Connection {
-  return {
-    provider: "p",
-    name: "default",
-    authType: "oauth2",
-    fields: Object.fromEntries(
-      Object.entries({ access_token: "at1", refresh_token: "rt1", client_id: "cid", ...fields })
-        .map(([k, v]) => [k, new Secret(v)]),
-    ),
-    createdAt: "",
-    updatedAt: "",
-    ...extra,
-  };
-}
+const conn = oauthConnection;
 
-const PROVIDER = (() => {
-  const checked = checkProvider({
-    name: "p",
-    display_name: "P",
-    auth_type: "oauth2",
-    api_url: "api.p.example",
-    injection: { type: "header", name: "Authorization", prefix: "Bearer " },
-    oauth: { token_url: "https://as.p.example/token", token_endpoint_auth_method: "none" },
-    docs_url: "https://p.example/docs",
-  });
-  if (!checked.ok) throw new Error(JSON.stringify(checked.problems));
-  return { ...checked.provider, name: "p", source: { kind: "bundled" } } as Provider;
-})();
+const PROVIDER = testProvider(OAUTH_DEFINITION);
 
 /** A vault in a temporary home with one connection, and a token endpoint that answers from `answer`. */
 async function setup(connection: Connection, answer: () => Response | Promise<Response>) {
