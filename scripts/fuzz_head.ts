@@ -8,7 +8,7 @@
  */
 
 import { bodyFraming } from "../src/proxy/framing.ts";
-import { serializeHead } from "../src/proxy/inject.ts";
+import { serializeHead } from "../src/proxy/head_edit.ts";
 import { parseRequestHead } from "../src/proxy/request_head.ts";
 
 const BASES = [

@@ -25,15 +25,15 @@ import type { KeyContext } from "../vault/key_sources.ts";
 import type { Records } from "../vault/store.ts";
 import type { FetchFn } from "./oauth/mod.ts";
 import { approveCommand, isSealedFor } from "./binding.ts";
-import { type Credential, credentialsFor } from "./injection.ts";
+import { credentialsFor, type Placement } from "./injection.ts";
 import { acceptsRejection, canRenew, renewalStep } from "./renewal.ts";
 
 /** What a request to a provider gets. */
 export interface Resolved {
   readonly connection: string;
-  readonly credentials: readonly Credential[];
+  readonly credentials: readonly Placement[];
   /** The same credential in each other place the provider accepts it (`accepts`), for placeholders the child sent there. */
-  readonly accepted?: readonly Credential[];
+  readonly accepted?: readonly Placement[];
   /** Call when the upstream answered 401 to these credentials: the next request refreshes once. */
   readonly onRejected?: () => void;
 }

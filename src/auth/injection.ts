@@ -9,8 +9,8 @@ import { Secret } from "../secret.ts";
 import { AuthsomeError } from "../errors.ts";
 import { encodeBase64Text } from "../encoding.ts";
 
-/** One change to make to a request. */
-export type Credential =
+/** Where one secret value goes in a request: a header set to it, or a query parameter. */
+export type Placement =
   | { readonly kind: "header"; readonly name: string; readonly value: Secret }
   | { readonly kind: "query"; readonly name: string; readonly value: Secret };
 
@@ -38,8 +38,8 @@ export function credentialsFor(
   fields: Readonly<Record<string, Secret>>,
   primary: string,
   provider: string,
-): Credential[] {
-  return injections.map((injection): Credential => {
+): Placement[] {
+  return injections.map((injection): Placement => {
     switch (injection.type) {
       case "header":
         return {

@@ -20,10 +20,10 @@ import {
 import { type Authority, parseAuthority, sameAuthority } from "./authority.ts";
 import { pathReadings } from "./canonical.ts";
 import { type BodyFraming, bodyFraming } from "./framing.ts";
-import { getHeaders, removeHeaders, setHeader } from "./inject.ts";
+import { getHeaders, removeHeaders, setHeader } from "./head_edit.ts";
 import { type PlaceholderFate, scrubPlaceholders } from "./placeholder.ts";
 import type { RequestHead } from "./request_head.ts";
-import { type Credential, setQueryParam } from "../auth/injection.ts";
+import { type Placement, setQueryParam } from "../auth/injection.ts";
 
 /** The proxy answers itself: status, error code, message. */
 export interface Answer {
@@ -60,7 +60,7 @@ const HOP_HEADERS: ReadonlySet<string> = new Set([
   "proxy-connection",
 ]);
 const PROXY_HEADERS: ReadonlySet<string> = new Set(["proxy-authorization", "proxy-connection"]);
-const NO_CREDENTIALS: readonly Credential[] = [];
+const NO_CREDENTIALS: readonly Placement[] = [];
 
 function answer(status: number, code: string, message: string): Answer {
   return { kind: "answer", status, code, message };

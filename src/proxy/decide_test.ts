@@ -12,7 +12,7 @@ import {
   planRequest,
   routeRequest,
 } from "./decide.ts";
-import { getHeaders } from "./inject.ts";
+import { getHeaders } from "./head_edit.ts";
 import { parseRequestHead, type RequestHead } from "./request_head.ts";
 import { mergePolicies, OPEN_POLICY, parseAllowFlag } from "../policy/mod.ts";
 

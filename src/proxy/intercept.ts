@@ -24,7 +24,7 @@ import {
   routeRequest,
 } from "./decide.ts";
 import type { BodyFraming } from "./framing.ts";
-import { getHeaders, serializeHead } from "./inject.ts";
+import { getHeaders, serializeHead } from "./head_edit.ts";
 import { secretForms } from "./mask.ts";
 import type { PlaceholderFate } from "./placeholder.ts";
 import { readHead } from "./read_head.ts";

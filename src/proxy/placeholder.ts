@@ -5,7 +5,7 @@
  * definition), and is removed otherwise. Pure.
  */
 
-import type { Credential } from "../auth/injection.ts";
+import type { Placement } from "../auth/injection.ts";
 import { PLACEHOLDER } from "../run/env.ts";
 import type { HeaderField, RequestHead } from "./request_head.ts";
 
@@ -20,10 +20,10 @@ export interface PlaceholderFate {
 const NONE: readonly PlaceholderFate[] = [];
 
 function accepted(
-  credentials: readonly Credential[],
-  kind: Credential["kind"],
+  credentials: readonly Placement[],
+  kind: Placement["kind"],
   name: string,
-): Credential | undefined {
+): Placement | undefined {
   return credentials.find((c) =>
     c.kind === kind && (kind === "query" ? c.name === name : c.name.toLowerCase() === name)
   );
@@ -32,7 +32,7 @@ function accepted(
 /** The head with every placeholder replaced by an `accepted` credential or removed, and what happened. */
 export function scrubPlaceholders(
   head: RequestHead,
-  credentials: readonly Credential[],
+  credentials: readonly Placement[],
 ): { readonly head: RequestHead; readonly fates: readonly PlaceholderFate[] } {
   const inHeaders = head.headers.some(([, value]) => value.includes(PLACEHOLDER));
   const inQuery = head.target.includes(PLACEHOLDER);
@@ -67,7 +67,7 @@ function decode(text: string): string {
 
 function scrubQuery(
   target: string,
-  credentials: readonly Credential[],
+  credentials: readonly Placement[],
   fates: PlaceholderFate[],
 ): string {
   const q = target.indexOf("?");

@@ -13,7 +13,7 @@ import type { Authority } from "./authority.ts";
 import { ByteSource, writeConn, writeSocket } from "./byte_source.ts";
 import type { ProxyContext } from "./context.ts";
 import { decideConnect } from "./decide.ts";
-import { getHeaders, serializeHead } from "./inject.ts";
+import { getHeaders, serializeHead } from "./head_edit.ts";
 import { intercept } from "./intercept.ts";
 import { proxyAuthorized } from "./proxy_auth.ts";
 import { readHead } from "./read_head.ts";

@@ -79,7 +79,8 @@ async function withTimeout<T extends Deno.Conn>(
   }
 }
 
-async function readHead(conn: Deno.Conn): Promise<string> {
+/** The upstream proxy's answer to our CONNECT, up to its blank line. */
+async function readConnectReply(conn: Deno.Conn): Promise<string> {
   const buffer = new Uint8Array(16 * 1024);
   let used = 0;
   while (used < buffer.length) {
@@ -126,7 +127,7 @@ async function viaProxy(
         `CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n${auth}\r\n`,
       ),
     );
-    const head = await readHead(conn);
+    const head = await readConnectReply(conn);
     const status = /^HTTP\/1\.[01] (\d{3})/.exec(head)?.[1];
     if (status !== "200") {
       throw new Error(

@@ -31,8 +31,8 @@ export const LEAF_VALIDITY_DAYS = 90;
 const DNS_NAME =
   /^(?=.{1,253}$)[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*$/;
 
-/** Lower-cases `host` and drops IPv6 brackets and a trailing dot; throws unless a DNS name or IP. */
-export function normalizeHost(host: string): string {
+/** The name a leaf certificate is issued for: `host` lower-cased, IPv6 brackets and a trailing dot dropped; throws unless a DNS name or IP. */
+export function leafHostName(host: string): string {
   let name = host.toLowerCase();
   if (name.startsWith("[") && name.endsWith("]")) name = name.slice(1, -1);
   if (name.endsWith(".")) name = name.slice(0, -1);
@@ -57,7 +57,7 @@ export async function issueLeaf(
   leafKey: KeyObject,
   now: Date,
 ): Promise<string> {
-  const name = normalizeHost(host);
+  const name = leafHostName(host);
   const key = describeKey(leafKey);
   const ip = isIPv4(name) || isIPv6(name) ? ipBytes(name) : undefined;
   // ub-common-name is 64 characters (RFC 5280 Appendix A.1); the SAN is what clients check.

@@ -20,7 +20,7 @@ import {
   loadOrCreateCa,
   withCaKey,
 } from "./ca.ts";
-import { issueLeaf, LEAF_VALIDITY_DAYS, loadOrCreateLeafKey, normalizeHost } from "./leaf.ts";
+import { issueLeaf, LEAF_VALIDITY_DAYS, leafHostName, loadOrCreateLeafKey } from "./leaf.ts";
 import type { NameConstraints } from "./name_constraints.ts";
 import { describeKey } from "./x509.ts";
 import { DAY_MS } from "../durations.ts";
@@ -127,7 +127,7 @@ export class LeafCache {
   }
 
   #entry(host: string): Entry {
-    const name = normalizeHost(host);
+    const name = leafHostName(host);
     const known = this.#entries.get(name);
     if (known && known.renewAt > this.#now().getTime()) return known;
     const entry: Entry = {

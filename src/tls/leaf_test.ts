@@ -3,7 +3,7 @@ import { generateKeyPairSync, X509Certificate } from "node:crypto";
 import { join } from "node:path";
 import { isAuthsomeError } from "../errors.ts";
 import { type Ca, loadOrCreateCa } from "./ca.ts";
-import { issueLeaf, loadOrCreateLeafKey, normalizeHost } from "./leaf.ts";
+import { issueLeaf, leafHostName, loadOrCreateLeafKey } from "./leaf.ts";
 import { buildCertificate, derToPem, describeKey, OID, randomSerial } from "./x509.ts";
 import { modeOf, runTool, tempDir, x509Text } from "./_testing.ts";
 
@@ -123,7 +123,7 @@ Deno.test("openssl's strict check (Python 3.13) rejects a leaf without an AKI", 
   assert.match(result.out, /Missing Authority Key Identifier/i);
 });
 
-Deno.test("normalizeHost() canonicalises names and rejects anything else", () => {
+Deno.test("leafHostName() canonicalises names and rejects anything else", () => {
   const good: [string, string][] = [
     ["API.Example.COM", "api.example.com"],
     ["api.example.com.", "api.example.com"],
@@ -132,7 +132,7 @@ Deno.test("normalizeHost() canonicalises names and rejects anything else", () =>
     ["10.0.0.1", "10.0.0.1"],
     ["my_host.internal", "my_host.internal"],
   ];
-  for (const [input, want] of good) assert.equal(normalizeHost(input), want, input);
+  for (const [input, want] of good) assert.equal(leafHostName(input), want, input);
   const bad = [
     "",
     ".",
@@ -148,6 +148,6 @@ Deno.test("normalizeHost() canonicalises names and rejects anything else", () =>
     "a".repeat(64) + ".example",
   ];
   for (const input of bad) {
-    assert.throws(() => normalizeHost(input), (error) => isAuthsomeError(error, "invalid"), input);
+    assert.throws(() => leafHostName(input), (error) => isAuthsomeError(error, "invalid"), input);
   }
 });

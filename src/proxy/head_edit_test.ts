@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { isAuthsomeError } from "../errors.ts";
-import { getHeaders, removeHeaders, serializeHead, setHeader } from "./inject.ts";
+import { getHeaders, removeHeaders, serializeHead, setHeader } from "./head_edit.ts";
 import { parseRequestHead, type RequestHead } from "./request_head.ts";
 
 function text(b: Uint8Array): string {
