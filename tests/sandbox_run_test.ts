@@ -5,9 +5,27 @@
  */
 
 import assert from "node:assert/strict";
+import { shellQuote } from "../src/cli/export_format.ts";
 import { authsome, authsomeCommand, testEnv } from "./helpers/cli.ts";
 import { client, pythonHas } from "./helpers/clients.ts";
 import { CANARY, e2e, MASKED } from "./helpers/run.ts";
+
+/** What `reader` gives until its text holds `text`, or until it ends when `text` is not given. */
+async function readUntil(
+  reader: ReadableStreamDefaultReader<string>,
+  text?: string,
+): Promise<string> {
+  let seen = "";
+  while (text === undefined || !seen.includes(text)) {
+    const { value, done } = await reader.read();
+    if (done) {
+      if (text === undefined) return seen;
+      throw new Error(`the child ended before it printed "${text}": ${seen}`);
+    }
+    seen += value;
+  }
+  return seen;
+}
 
 const linux = Deno.build.os === "linux";
 const bwrap = linux ? client("bwrap", "bubblewrap, run --sandbox's sandbox on Linux") : undefined;
@@ -73,18 +91,9 @@ Deno.test({
       stderr: "piped",
     }).spawn();
     const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-    let seen = "";
-    while (!seen.includes("ready")) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error(`the child ended before it was ready: ${seen}`);
-      seen += value;
-    }
+    let seen = await readUntil(reader, "ready");
     child.kill("SIGTERM");
-    while (true) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      seen += value;
-    }
+    seen += await readUntil(reader);
     const status = await child.status;
     await child.stderr.cancel();
     assert.match(seen, /got-term/, "the child's own TERM handler ran");
@@ -105,7 +114,7 @@ Deno.test({
       "-c",
       "test -t 0 && test -t 1 && tty",
     ]);
-    const line = [cmd, ...args].map((a) => `'${a.replaceAll("'", `'\\''`)}'`).join(" ");
+    const line = [cmd, ...args].map(shellQuote).join(" ");
     const result = await new Deno.Command(script!, {
       args: ["-qec", line, "/dev/null"],
       env: testEnv(t.home),
@@ -149,7 +158,7 @@ Deno.test({
       "-c",
       'trap "echo got-int; exit 9" INT; echo ready; while :; do sleep 0.1; done',
     ]);
-    const line = [cmd, ...args].map((a) => `'${a.replaceAll("'", `'\\''`)}'`).join(" ");
+    const line = [cmd, ...args].map(shellQuote).join(" ");
     const child = new Deno.Command(script!, {
       args: ["-qec", line, "/dev/null"],
       env: testEnv(t.home),
@@ -158,19 +167,10 @@ Deno.test({
       stderr: "null",
     }).spawn();
     const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-    let seen = "";
-    while (!seen.includes("ready")) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error(`the child ended before it was ready: ${seen}`);
-      seen += value;
-    }
+    let seen = await readUntil(reader, "ready");
     const writer = child.stdin.getWriter();
     await writer.write(new Uint8Array([3])); // what Ctrl-C types
-    while (true) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      seen += value;
-    }
+    seen += await readUntil(reader);
     await writer.close().catch(() => {});
     const status = await child.status;
     assert.match(seen, /got-int/);
