@@ -14,6 +14,7 @@ import { unprivilegedMissing, type UserWorld, userWorld } from "./helpers/as_use
 import { testEnv } from "./helpers/cli.ts";
 import { client } from "./helpers/clients.ts";
 import { CANARY, MASKED } from "./helpers/run.ts";
+import { runTool } from "../src/tls/_testing.ts";
 
 const required = Deno.env.get("AUTHSOME_REQUIRE_CLIENTS") === "1";
 const missing = unprivilegedMissing();
@@ -30,7 +31,6 @@ const ignore = !!missing || !curl || !python || !bwrap;
 
 const FIXTURES = fileURLToPath(new URL("./fixtures/", import.meta.url));
 type Source = "env" | "passphrase" | "file" | "keyring";
-const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
 /** A stand-in Secret Service reached only through the D-Bus session socket, as the real one is. */
 const SECRET_TOOL = `#!/bin/sh
@@ -125,23 +125,8 @@ async function world(source: Source): Promise<World> {
       : {}),
   };
   await user.own(dir);
-  const spawn = async (argv: string[], stdin?: string) => {
-    const child = new Deno.Command(argv[0], {
-      args: argv.slice(1),
-      env,
-      clearEnv: true,
-      stdin: stdin === undefined ? "null" : "piped",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    if (stdin !== undefined) {
-      const writer = child.stdin.getWriter();
-      await writer.write(new TextEncoder().encode(stdin));
-      await writer.close();
-    }
-    const out = await child.output();
-    return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
-  };
+  const spawn = (argv: string[], stdin?: string) =>
+    runTool(argv[0], argv.slice(1), stdin, { env, clearEnv: true });
   const login = await spawn(user.asUser(user.command(["login", "openai", "--key-stdin"])), CANARY);
   assert.equal(login.code, 0, login.stderr);
   const vault = JSON.parse(await Deno.readTextFile(`${home}/vault.json`));

@@ -24,14 +24,19 @@ export interface ToolResult {
   readonly stderr: string;
 }
 
-/** Runs `command` with `args` to completion, optionally feeding `stdin`. */
+/**
+ * Runs `command` with `args` to completion, optionally feeding `stdin`;
+ * `env` with `clearEnv` gives it exactly that environment.
+ */
 export async function runTool(
   command: string,
   args: string[],
   stdin?: string,
+  options: { readonly env?: Record<string, string>; readonly clearEnv?: boolean } = {},
 ): Promise<ToolResult> {
   const child = new Deno.Command(command, {
     args,
+    ...options,
     stdin: stdin === undefined ? "null" : "piped",
     stdout: "piped",
     stderr: "piped",
