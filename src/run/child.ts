@@ -72,7 +72,7 @@ export async function runChild(
 ): Promise<number> {
   const posix = Deno.build.os !== "windows";
   const terminal = posix && Deno.stdin.isTerminal();
-  let child: Deno.ChildProcess | undefined;
+  let child: Deno.ChildProcess | undefined = undefined;
   const deliver = options.deliver ?? ((c: Deno.ChildProcess, signal: Deno.Signal) => {
     c.kill(signal);
     return Promise.resolve();
@@ -94,11 +94,11 @@ export async function runChild(
   });
   // A terminal's Ctrl-C reaches the child directly; authsome only waits for it to exit.
   if (terminal) handlers.push(["SIGINT", () => {}]);
+  // The listeners stay until authsome exits. Deno takes a signal's default
+  // action when no listener is left at the time it handles the signal, which
+  // may be after the child's exit: a Ctrl-C the child trapped and exited on
+  // would then end authsome with 130 instead of the child's own code.
   for (const [signal, handler] of handlers) Deno.addSignalListener(signal, handler);
-  try {
-    child = start(argv, env);
-    return exitCodeOf(await child.status);
-  } finally {
-    for (const [signal, handler] of handlers) Deno.removeSignalListener(signal, handler);
-  }
+  child = start(argv, env);
+  return exitCodeOf(await child.status);
 }

@@ -35,16 +35,12 @@ export async function runInit(argv: readonly string[]): Promise<number> {
   applyProtection(protectionPlan(Deno.build.os));
   // Started with these ignored (so bwrap survives them): handling them here
   // restores the default for CMD, which inherits a handler as the default.
-  const keep = () => {};
-  Deno.addSignalListener("SIGQUIT", keep);
+  // Kept until exit, as runChild keeps its own (see there).
+  Deno.addSignalListener("SIGQUIT", () => {});
   await using _bridge = values.listen === undefined
     ? undefined
     : loopbackToSocket(port, values.socket!);
   // A signal authsome forwards is raised here, where runChild's listeners pass it to CMD.
   if (values.control) receiveSignals(values.control, (signal) => Deno.kill(Deno.pid, signal));
-  try {
-    return await runChild(positionals, Deno.env.toObject());
-  } finally {
-    Deno.removeSignalListener("SIGQUIT", keep);
-  }
+  return await runChild(positionals, Deno.env.toObject());
 }
