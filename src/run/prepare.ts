@@ -68,11 +68,14 @@ function timeoutMs(value: string | undefined, fallback: number): number {
 export async function prepareRun(setup: RunSetup): Promise<PreparedRun> {
   const runId = randomHex(6);
   await ensurePrivateDir(setup.paths.root);
+  // Started now, read while the CA opens: neither depends on it, and neither rejects.
+  const rootsRead = systemRoots({ env: setup.env });
+  const wgetrcRead = readUserWgetrc(setup.env);
   const opened = await openRunCa(setup.paths.ca, setup.registry.routes);
   const { ca, second } = opened;
   const runDir = join(setup.paths.runs, runId);
   const pythonDir = join(runDir, "python");
-  await ensurePrivateDir(pythonDir);
+  const nodeDir = join(runDir, "node");
   const audit = new AuditLog(setup.paths.auditLog);
   let proxy: RunningProxy | undefined;
   const cleanup = async () => {
@@ -81,21 +84,29 @@ export async function prepareRun(setup: RunSetup): Promise<PreparedRun> {
     await Deno.remove(runDir, { recursive: true }).catch(() => {});
   };
   try {
+    const [roots, ownWgetrc] = await Promise.all([
+      rootsRead,
+      wgetrcRead,
+      ensurePrivateDir(pythonDir),
+      ensurePrivateDir(nodeDir),
+    ]);
     const bundlePath = join(runDir, "ca-bundle.pem");
     // Both CAs when there are two: the child's clients trust the second as they trust the first.
     const caPem = [ca.certPem, ...(second ? [second.certPem] : [])].join("\n");
-    await writeCaBundle(bundlePath, caPem, await systemRoots({ env: setup.env }));
     const caPath = second ? join(runDir, "ca.pem") : ca.paths.cert;
-    if (second) await Deno.writeTextFile(caPath, caPem, { mode: 0o600 });
-    await Deno.writeTextFile(join(pythonDir, "sitecustomize.py"), sitecustomizeSource(bundlePath), {
-      mode: 0o600,
-    });
-    const nodePreload = join(runDir, "node", NODE_PRELOAD_FILE);
-    await ensurePrivateDir(join(runDir, "node"));
-    await Deno.writeTextFile(nodePreload, nodePreloadSource(), { mode: 0o600 });
+    const nodePreload = join(nodeDir, NODE_PRELOAD_FILE);
     const wgetrc = join(runDir, WGETRC_FILE);
-    const ownWgetrc = await readUserWgetrc(setup.env);
-    await Deno.writeTextFile(wgetrc, wgetrcSource(ownWgetrc, bundlePath), { mode: 0o600 });
+    const mode = 0o600;
+    // Files of a folder made for this run alone: written side by side.
+    await Promise.all([
+      writeCaBundle(bundlePath, caPem, roots),
+      second && Deno.writeTextFile(caPath, caPem, { mode }),
+      Deno.writeTextFile(join(pythonDir, "sitecustomize.py"), sitecustomizeSource(bundlePath), {
+        mode,
+      }),
+      Deno.writeTextFile(nodePreload, nodePreloadSource(), { mode }),
+      Deno.writeTextFile(wgetrc, wgetrcSource(ownWgetrc, bundlePath), { mode }),
+    ]);
     const connected = setup.credentials.connectedProviders();
     const token = newProxyToken();
     // Hosts the proxy found more than one provider for: their log entries say so.

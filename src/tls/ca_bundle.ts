@@ -8,7 +8,7 @@
 
 import { dirname } from "node:path";
 import { rootCertificates } from "node:tls";
-import { ensurePrivateDir, writeFileAtomic } from "../atomic_file.ts";
+import { ensurePrivateDir } from "../atomic_file.ts";
 
 /** Where operating systems keep their PEM root bundle, in the order they are tried. */
 export const SYSTEM_ROOT_FILES: readonly string[] = [
@@ -47,12 +47,16 @@ export async function systemRoots(options: SystemRootsOptions = {}): Promise<str
   return "";
 }
 
-/** Writes the system roots followed by `caPem` to `path` (mode 0600, atomically). */
+/**
+ * Writes the system roots followed by `caPem` to `path` (mode 0600). Not
+ * atomic and not synced: the bundle goes into a run's own new folder, is read
+ * only after it is written, and is deleted when the run ends.
+ */
 export async function writeCaBundle(path: string, caPem: string, roots?: string): Promise<void> {
   const system = roots ?? await systemRoots();
   const head = system === "" || system.endsWith("\n") ? system : `${system}\n`;
   const ca = caPem.endsWith("\n") ? caPem : `${caPem}\n`;
   const text = `${head}${head === "" ? "" : "\n"}# authsome local CA\n${ca}`;
   await ensurePrivateDir(dirname(path));
-  await writeFileAtomic(path, new TextEncoder().encode(text), { mode: 0o600 });
+  await Deno.writeTextFile(path, text, { mode: 0o600 });
 }
