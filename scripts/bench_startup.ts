@@ -4,7 +4,9 @@
  * `authsome list` and `authsome run -- true` (one OpenAI connection, vault key
  * in AUTHSOME_MASTER_KEY as on a CI runner), each against `deno run` of an
  * empty program measured in the same rounds, interleaved, medians reported.
- * authsome runs from main.ts with the compiled binary's permissions.
+ * authsome runs from main.ts as the launcher of `deno task install` runs it;
+ * a floor program (node:net and node:tls, a loopback listener, `true`) shows
+ * what any proxy on node:tls costs before its child starts.
  * Prints a table and writes the Start-up section of docs/BENCHMARKS.md.
  *
  * Flags: --rounds N (default 15), --no-write.
@@ -14,7 +16,7 @@ import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { PERMISSIONS } from "./compile.ts";
+import { CHECKOUT_RUN_FLAGS, PERMISSIONS, RUNTIME_FLAGS } from "./compile.ts";
 
 /** What `run -- true` may add to the empty program, in ms (the performance issue: 50; it was 100). */
 const TARGET_MS = 50;
@@ -100,8 +102,26 @@ function markdownTable(rows: readonly string[][]): string {
     .join("\n");
 }
 
+/**
+ * The least a proxy built on node:tls can do before its child starts: load
+ * node:net and node:tls, listen on loopback, run `true`. What `run -- true`
+ * adds over this is authsome's own.
+ */
+const FLOOR_PROGRAM = `import { createServer } from "node:net";
+import "node:tls";
+const server = createServer(() => {});
+await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+const status = await new Deno.Command("true").spawn().status;
+server.close();
+Deno.exit(status.code);
+`;
+
+/** The floor's name in the report. */
+const FLOOR = "floor: node:net + node:tls listen, run true";
+
 async function setUp(dir: string, env: Record<string, string>, main: string): Promise<void> {
   await Deno.writeTextFile(join(dir, "empty.ts"), "");
+  await Deno.writeTextFile(join(dir, "floor.ts"), FLOOR_PROGRAM);
   const login = new Deno.Command(Deno.execPath(), {
     args: ["run", ...PERMISSIONS, "--quiet", main, "login", "openai", "--key-stdin"],
     env,
@@ -176,9 +196,11 @@ function startupSection(
     `Measured ${new Date().toISOString().slice(0, 10)} at ${commit} on ${cpus().length} × ${
       cpus()[0]?.model ?? "CPU"
     }, ${Math.round(totalmem() / 2 ** 30)} GiB, Deno ${Deno.version.deno}: ${rounds} ` +
-    "interleaved rounds after one warm-up, medians. authsome runs from main.ts with the " +
-    "compiled binary's permissions, one OpenAI connection in the vault and the vault key " +
-    "in `AUTHSOME_MASTER_KEY`; peak RSS from GNU time.",
+    "interleaved rounds after one warm-up, medians. authsome runs from main.ts as the " +
+    "`deno task install` launcher runs it (the compiled binary's permissions and V8 " +
+    "settings, each dynamic import loaded on first use), one OpenAI connection in the vault " +
+    "and the vault key in `AUTHSOME_MASTER_KEY`; peak RSS from GNU time. The floor is the " +
+    "least a proxy on node:tls does before its child starts.",
     "",
     "Reproduce: `scripts/deno task bench:startup` (`--rounds N`, `--no-write`).",
     "",
@@ -211,16 +233,27 @@ async function main(): Promise<number> {
   try {
     const env = benchEnv(dir);
     await setUp(dir, env, main);
+    // What the launcher of `deno task install` runs.
     const authsome = (...args: string[]) => [
       Deno.execPath(),
       "run",
       ...PERMISSIONS,
+      ...RUNTIME_FLAGS,
+      ...CHECKOUT_RUN_FLAGS,
       "--quiet",
       main,
       ...args,
     ];
     const cases = new Map<string, string[]>([
       ["deno run empty.ts", [Deno.execPath(), "run", "--quiet", join(dir, "empty.ts")]],
+      [FLOOR, [
+        Deno.execPath(),
+        "run",
+        "--allow-net",
+        "--allow-run",
+        "--quiet",
+        join(dir, "floor.ts"),
+      ]],
       ["authsome --version", authsome("--version")],
       ["authsome list", authsome("list")],
       ["authsome run -- true", authsome("run", "--", "true")],
@@ -238,9 +271,12 @@ async function main(): Promise<number> {
     const runMs = median(results.get("authsome run -- true")!.map((s) => s.ms));
     const emptyMs = median(results.get("deno run empty.ts")!.map((s) => s.ms));
     const added = runMs - emptyMs;
+    const floorMs = median(results.get(FLOOR)!.map((s) => s.ms));
     const verdict = `\`authsome run -- true\` adds ${added.toFixed(1)} ms to the empty program: ${
       added <= TARGET_MS ? "within" : "OVER"
-    } the ${TARGET_MS} ms target.`;
+    } the ${TARGET_MS} ms target. The floor alone adds ${
+      (floorMs - emptyMs).toFixed(1)
+    } ms; authsome's own share is ${(runMs - floorMs).toFixed(1)} ms.`;
     const table = markdownTable(rows);
     console.log(`${table}\n\n${verdict}`);
     if (!values["no-write"]) {

@@ -3,7 +3,7 @@
  * `deno task install [--dir DIR]`: puts an `authsome` command on PATH that runs
  * this checkout's main.ts, without the internet and without a compile. The
  * command is a two-line `sh` script that starts this Deno, by absolute path,
- * with the compiled binary's permissions and V8 settings (scripts/compile.ts):
+ * with the compiled binary's permissions, V8 settings and lazy module loading (scripts/compile.ts):
  * it runs in the caller's working directory, prints nothing of its own, and
  * picks up every later change to the checkout.
  *
@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { shellQuote } from "../src/cli/export_format.ts";
-import { PERMISSIONS, RUNTIME_FLAGS } from "./compile.ts";
+import { CHECKOUT_RUN_FLAGS, PERMISSIONS, RUNTIME_FLAGS } from "./compile.ts";
 
 /** The checkout this script belongs to, with a trailing slash. */
 export const CHECKOUT = fileURLToPath(new URL("../", import.meta.url));
@@ -27,6 +27,7 @@ export function launcherScript(deno: string, checkout: string = CHECKOUT): strin
     "run",
     ...PERMISSIONS,
     ...RUNTIME_FLAGS,
+    ...CHECKOUT_RUN_FLAGS,
     "--quiet",
     "--config",
     join(checkout, "deno.json"),
