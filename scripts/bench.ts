@@ -15,7 +15,7 @@
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { cpus, totalmem } from "node:os";
-import { PERMISSIONS, RUNTIME_FLAGS } from "./compile.ts";
+import { CHECKOUT_RUN_FLAGS, PERMISSIONS, RUNTIME_FLAGS } from "./compile.ts";
 import { writeCaBundle } from "../src/tls/ca_bundle.ts";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
@@ -177,6 +177,7 @@ try {
         "run",
         ...PERMISSIONS,
         ...RUNTIME_FLAGS,
+        ...CHECKOUT_RUN_FLAGS,
         main,
         "run",
         "--upstream-ca",
