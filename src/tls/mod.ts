@@ -26,12 +26,13 @@ import { LeafCache } from "./leaf_cache.ts";
 import { isIPv4 } from "node:net";
 import {
   constraintsFrom,
+  coveringDomain,
   type NameConstraints,
   type NameNeed,
   permits,
   uncovered,
 } from "./name_constraints.ts";
-import { providerNames, type RouteHost } from "./provider_names.ts";
+import { namesFor, providerNames, type RouteHost } from "./provider_names.ts";
 import { loadUserDomainsCa, openUserDomainsCa, userDomainsDir } from "./user_domains_ca.ts";
 
 export type { Ca, CaCertificate, NameNeed };
@@ -58,8 +59,10 @@ export async function constraintsFor(
  * True when the CA permits every route's host as it stands, which needs no
  * Public Suffix List: the common case of `run`, which then skips loading it.
  */
-function plainlyCovered(ca: CaCertificate, routes: readonly RouteHost[]): boolean {
-  const permitted = ca.permitted;
+function plainlyCovered(
+  permitted: NameConstraints | undefined,
+  routes: readonly RouteHost[],
+): boolean {
   if (!permitted) return true;
   return routes.every(({ host }) => {
     if (host.kind === "regex") return permits(permitted, { kind: "dns", name: host.domain });
@@ -85,7 +88,7 @@ export async function findCa(
 ): Promise<CheckedCa | undefined> {
   const ca = await loadCa(caPaths(caDir));
   if (!ca) return undefined;
-  if (plainlyCovered(ca, routes)) return { ca, uncovered: [] };
+  if (plainlyCovered(ca.permitted, routes)) return { ca, uncovered: [] };
   return { ca, uncovered: leftOut(ca, (await constraintsFor(routes)).needs) };
 }
 
@@ -117,16 +120,34 @@ function hostNeed(host: string): Omit<NameNeed, "provider"> {
 }
 
 /**
+ * The names a run over `routes` needs, and the constraints a first CA made
+ * now would carry. The Public Suffix List (10 MB and 25 ms to load) is left
+ * out when the CAs as they stand permit every route's host: the first alone
+ * (nothing needed), or with the second, whose subtrees then name each need.
+ */
+async function runNeeds(
+  caDir: string,
+  existing: CaCertificate | undefined,
+  routes: readonly RouteHost[],
+): Promise<{ needs: NameNeed[]; permitted?: NameConstraints }> {
+  if (existing === undefined) return await constraintsFor(routes);
+  const first = existing.permitted;
+  if (plainlyCovered(first, routes)) return { needs: [] };
+  const second = (await loadCaCertificate(caPaths(userDomainsDir(caDir))))?.permitted;
+  if (!first || !second) return await constraintsFor(routes);
+  const both = { dns: [...first.dns, ...second.dns], ip: [...first.ip, ...second.ip] };
+  if (!plainlyCovered(both, routes)) return await constraintsFor(routes);
+  return { needs: namesFor(routes, (host) => coveringDomain(both, host)) };
+}
+
+/**
  * The CAs of `caDir` for a run over `routes`: the first (made for them on
  * first use) and, when its constraints leave some out, the second, made to
  * cover them. Their private keys are read only when a leaf must be minted.
  */
 export async function openRunCa(caDir: string, routes: readonly RouteHost[]): Promise<RunCa> {
   const existing = await loadCaCertificate(caPaths(caDir));
-  const plain = existing !== undefined && plainlyCovered(existing, routes);
-  const { needs, permitted } = plain
-    ? { needs: [], permitted: undefined }
-    : await constraintsFor(routes);
+  const { needs, permitted } = await runNeeds(caDir, existing, routes);
   const leaves = await LeafCache.open(caDir, undefined, permitted);
   const ca = leaves.ca;
   const left = leftOut(ca, needs);

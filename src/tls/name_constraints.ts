@@ -57,6 +57,19 @@ export function permits(constraints: NameConstraints, need: Omit<NameNeed, "prov
     : constraints.ip.includes(need.name);
 }
 
+/**
+ * The widest subtree of `constraints` that holds the DNS name `name`, or null.
+ * Each subtree was made from a registrable domain (or a `regex:` route's own
+ * domain), so it names what the Public Suffix List would for a name below it.
+ */
+export function coveringDomain(constraints: NameConstraints, name: string): string | null {
+  const holding = constraints.dns.filter((domain) => within(name, domain));
+  return holding.reduce<string | null>(
+    (widest, d) => widest && widest.length <= d.length ? widest : d,
+    null,
+  );
+}
+
 /** The needs `constraints` do not permit, one per provider and name. */
 export function uncovered(
   needs: readonly NameNeed[],

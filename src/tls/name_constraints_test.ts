@@ -3,6 +3,7 @@ import { X509Certificate } from "node:crypto";
 import { loadOrCreateCa } from "./ca.ts";
 import {
   constraintsFrom,
+  coveringDomain,
   decodeNameConstraints,
   encodeNameConstraints,
   nameConstraintsOf,
@@ -46,6 +47,19 @@ Deno.test("permits() matches whole labels below a domain (RFC 5280 §4.2.1.10)",
   for (const [name, kind, expected] of table) {
     assert.equal(permits(c, { kind, name }), expected, `${kind} ${name}`);
   }
+});
+
+Deno.test("coveringDomain() names the widest subtree holding a name, by whole labels", () => {
+  const constraints = { dns: ["acme.dev", "api.acme.dev", "bench.test"], ip: ["127.0.0.1"] };
+  const cases: [string, string | null][] = [
+    ["acme.dev", "acme.dev"],
+    ["x.api.acme.dev", "acme.dev"],
+    ["a.bench.test", "bench.test"],
+    ["notacme.dev", null],
+    ["dev", null],
+    ["openai.com", null],
+  ];
+  for (const [name, want] of cases) assert.equal(coveringDomain(constraints, name), want, name);
 });
 
 Deno.test("uncovered() names each provider's missing name once", () => {
