@@ -88,7 +88,7 @@ export function reportRows(
       `\`${name}\``,
       ms.toFixed(1),
       (ms / baseMs).toFixed(2),
-      name === baseline ? "" : `+${(ms - baseMs).toFixed(1)}`,
+      name === baseline ? "" : `${ms >= baseMs ? "+" : ""}${(ms - baseMs).toFixed(1)}`,
       Number.isNaN(kib) ? "n/a" : (kib / 1024).toFixed(1),
       Number.isNaN(kib) ? "n/a" : (kib / baseKib).toFixed(2),
     ]);
