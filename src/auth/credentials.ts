@@ -57,6 +57,8 @@ export class CredentialSource {
   readonly #lastForced = new Map<string, number>();
   readonly #lastRenewed = new Map<string, number>();
   readonly #failed = new Map<string, { at: number; error: AuthsomeError }>();
+  /** Routes already found sealed for a connection (a connection read once stays the same object). */
+  readonly #approved = new WeakMap<Connection, WeakSet<Route>>();
 
   constructor(
     registry: Registry,
@@ -129,7 +131,12 @@ export class CredentialSource {
   /** Throws `not_approved` when `route`, with its injection, is not one of the connection's sealed routes. */
   #checkApproved(provider: string, requested: string | undefined, route: Route): void {
     const connection = this.#connection(provider, requested ?? this.#choices.get(provider));
-    if (isSealedFor(connection, route)) return;
+    const approved = this.#approved.get(connection) ?? new WeakSet<Route>();
+    if (approved.has(route)) return;
+    if (isSealedFor(connection, route)) {
+      this.#approved.set(connection, approved.add(route));
+      return;
+    }
     throw new AuthsomeError(
       "not_approved",
       `The credential of "${provider}/${connection.name}" is not approved for ${

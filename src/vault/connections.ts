@@ -140,7 +140,23 @@ function storedProblem(record: string, value: unknown): string | undefined {
 }
 
 /** The connection stored as `record`; a `vault` error names the record when it is not one. */
+/**
+ * Connections already read, by the stored record they came from: the proxy
+ * looks a connection up on every request, and a record is replaced, never
+ * changed in place, when a connection is written.
+ */
+const read = new WeakMap<object, { record: string; connection: Connection }>();
+
 function fromStored(record: string, value: unknown): Connection {
+  if (typeof value !== "object" || value === null) return parseStored(record, value);
+  const known = read.get(value);
+  if (known?.record === record) return known.connection;
+  const connection = parseStored(record, value);
+  read.set(value, { record, connection });
+  return connection;
+}
+
+function parseStored(record: string, value: unknown): Connection {
   const problem = storedProblem(record, value);
   if (problem !== undefined) throw damagedRecord(record, problem, DAMAGED_HINT);
   const stored = value as StoredConnection;

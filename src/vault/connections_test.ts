@@ -7,6 +7,7 @@ import {
   listConnections,
   putConnection,
   recordName,
+  replaceConnection,
 } from "./connections.ts";
 import type { Records } from "./store.ts";
 
@@ -59,6 +60,21 @@ Deno.test("a connection record reads back as it was written", () => {
     undefined,
     "optional fields may be absent",
   );
+});
+
+Deno.test("a connection is read once per record, and again once the record is replaced", () => {
+  const records: Records = new Map([[recordName("p", "work"), stored()]]);
+  const first = getConnection(records, "p", "work");
+  assert.equal(
+    getConnection(records, "p", "work"),
+    first,
+    "the same record reads as the same object",
+  );
+  replaceConnection(records, { ...first, fields: { access_token: new Secret("renewed") } });
+  const second = getConnection(records, "p", "work");
+  assert.notEqual(second, first);
+  assert.equal(second.fields.access_token.reveal(), "renewed");
+  assert.equal(first.fields.access_token.reveal(), "at", "what was read before is left as it was");
 });
 
 Deno.test("a damaged connection record is a vault error that names it", () => {
