@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { bundledSource, providerFiles } from "../scripts/bundle_providers.ts";
+import {
+  bundledDigest,
+  bundledSource,
+  digestSource,
+  providerFiles,
+} from "../scripts/bundle_providers.ts";
+import { BUNDLED_PROVIDERS } from "../src/providers/bundled.ts";
 import { describeRoute } from "../src/providers/api_url.ts";
 import { loadRegistry } from "../src/providers/registry.ts";
 import { checkProviderText } from "../src/providers/validate.ts";
@@ -18,6 +24,11 @@ Deno.test("every bundled provider file validates and is named after its file", a
 Deno.test("src/providers/bundled.ts embeds exactly the files in providers/ (run: deno task providers)", async () => {
   const current = await Deno.readTextFile(`${ROOT}src/providers/bundled.ts`);
   assert.equal(current, bundledSource(await providerFiles()));
+});
+
+Deno.test("src/providers/bundled_digest.ts is the digest of the bundled definitions (run: deno task providers)", async () => {
+  const current = await Deno.readTextFile(`${ROOT}src/providers/bundled_digest.ts`);
+  assert.equal(current, digestSource(await bundledDigest(BUNDLED_PROVIDERS)));
 });
 
 Deno.test("no two bundled providers claim the same route", async () => {

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { AuthsomeError } from "../errors.ts";
 import { assertPrivatePath } from "../private_path.ts";
 import { closest } from "../suggest.ts";
-import { BUNDLED_PROVIDERS } from "./bundled.ts";
+import { BUNDLED_DIGEST } from "./bundled_digest.ts";
 import { compileRoutes, injectionsOf } from "./compile.ts";
 import type { Route } from "./matcher.ts";
 import {
@@ -61,9 +61,12 @@ async function readUserFiles(dir: string): Promise<UserFile[]> {
   );
 }
 
-/** Checks every file with the schema; loads zod, so only on a cache miss. */
+/** Checks every file with the schema; loads zod and the bundled definitions, so only on a cache miss. */
 async function checkFiles(user: readonly UserFile[]): Promise<CheckedFiles> {
-  const { checkProvider, checkProviderFile } = await import("./validate.ts");
+  const [{ checkProvider, checkProviderFile }, { BUNDLED_PROVIDERS }] = await Promise.all([
+    import("./validate.ts"),
+    import("./bundled.ts"),
+  ]);
   const providers: CachedProvider[] = BUNDLED_PROVIDERS.map((raw) => {
     const result = checkProvider(raw);
     if (!result.ok) {
@@ -119,7 +122,7 @@ export interface RegistryCache {
 export async function loadRegistry(userDir: string, cache?: RegistryCache): Promise<Registry> {
   const user = await readUserFiles(userDir);
   if (cache === undefined) return assemble(await checkFiles(user))!;
-  const key = await registryKey(BUNDLED_PROVIDERS, user);
+  const key = await registryKey(BUNDLED_DIGEST, user);
   const cached = await readRegistryCache(cache.dir, key, cache.secret);
   const registry = cached && assemble(cached);
   if (registry) return registry;

@@ -58,12 +58,15 @@ export interface UserFile {
   readonly text: string;
 }
 
-/** The cache key of these inputs: SHA-256 over the version and every file, hex. */
+/**
+ * The cache key of these inputs: SHA-256 over the version, the bundled
+ * definitions' digest (bundled_digest.ts) and every user file, hex.
+ */
 export async function registryKey(
-  bundled: readonly unknown[],
+  bundledDigest: string,
   user: readonly UserFile[],
 ): Promise<string> {
-  const text = JSON.stringify([FORMAT, config.version, bundled, user]);
+  const text = JSON.stringify([FORMAT, config.version, bundledDigest, user]);
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
   return encodeHex(new Uint8Array(digest));
 }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { loadRegistry, type RegistryCache } from "./registry.ts";
 import { registryKey, writeRegistryCache } from "./registry_cache.ts";
-import { BUNDLED_PROVIDERS } from "./bundled.ts";
+import { BUNDLED_DIGEST } from "./bundled_digest.ts";
 
 const USER_FILE = {
   name: "acme",
@@ -35,7 +35,7 @@ async function editCache(cache: RegistryCache, edit: (checked: { providers: unkn
 
 /** Rewrites the cache file as if its entry were made without the secret: the key is public. */
 async function forgeCache(cache: RegistryCache, checked: unknown) {
-  const key = await registryKey(BUNDLED_PROVIDERS, []);
+  const key = await registryKey(BUNDLED_DIGEST, []);
   const body = JSON.stringify({ key, checked });
   await Deno.writeTextFile(
     join(cache.dir, "providers.json"),
@@ -50,7 +50,7 @@ Deno.test("loadRegistry() writes an authenticated cache and answers from it", as
   const { mode } = await Deno.stat(file);
   if (Deno.build.os !== "windows") assert.equal(mode! & 0o777, 0o600);
   // An entry written with the secret is what a hit returns, without checking the files again.
-  const key = await registryKey(BUNDLED_PROVIDERS, []);
+  const key = await registryKey(BUNDLED_DIGEST, []);
   const checked = JSON.parse(JSON.parse(await Deno.readTextFile(file)).body).checked;
   checked.providers[0].definition.display_name = "from the cache";
   await writeRegistryCache(dirs.cache.dir, key, checked, dirs.cache.secret);
