@@ -210,9 +210,10 @@ function startupSection(
     "",
     "What start-up loads: `--version` and `--help` load the command table and nothing else. " +
     "Commands that need the providers read the checked definitions from " +
-    "`$AUTHSOME_HOME/cache/providers.json`, keyed by a SHA-256 of the version and every " +
-    "provider file and authenticated with an HMAC whose secret lives in the vault, and load " +
-    "zod and check the files only on a miss or a bad MAC. The CLI's core loads no `node:` " +
+    "`$AUTHSOME_HOME/cache/providers.json`, keyed by a SHA-256 of the version, the bundled " +
+    "definitions' digest and every user file and authenticated with an HMAC whose secret " +
+    "lives in the vault, and load zod and the bundled definitions and check the files only " +
+    "on a miss or a bad MAC. The CLI's core loads no `node:` " +
     "module (the first costs 15-20 ms). node-forge loads only when a certificate is built, " +
     "the CA's private key only when a leaf is minted, the OAuth code only for refresh, " +
     "revocation and OAuth logins, zod for a run only with `--policy`. See Findings for what " +
