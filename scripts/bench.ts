@@ -6,8 +6,12 @@
  * The origin and the generator are pinned to CPU 0 and each proxy to CPU 1.
  * Prints a table of ratios and writes the Proxy section of docs/BENCHMARKS.md.
  *
+ * Each column runs --repeat times (3; 1 with --quick) and every figure is the
+ * median of its runs: on a shared machine one slow run of the origin or the
+ * generator would otherwise show up as the proxy's cost.
+ *
  * Flags: --quick (a fraction of a second per figure: proves the script works,
- * says nothing about speed), --seconds N, --no-write, --floor (also measure
+ * says nothing about speed), --seconds N, --repeat N, --no-write, --floor (also measure
  * scripts/bench/floor_proxy.ts: the same TLS primitives relaying bytes with
  * no HTTP work, what any proxy built on them costs at least).
  */
@@ -17,6 +21,7 @@ import { fileURLToPath } from "node:url";
 import { cpus, totalmem } from "node:os";
 import { CHECKOUT_RUN_FLAGS, PERMISSIONS, RUNTIME_FLAGS } from "./compile.ts";
 import { writeCaBundle } from "../src/tls/ca_bundle.ts";
+import { medianResults } from "./bench/median.ts";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const { values: flags } = parseArgs({
@@ -24,11 +29,13 @@ const { values: flags } = parseArgs({
   options: {
     quick: { type: "boolean" },
     seconds: { type: "string" },
+    repeat: { type: "string" },
     "no-write": { type: "boolean" },
     floor: { type: "boolean" },
   },
 });
 const seconds = flags.quick ? 0.3 : Number(flags.seconds ?? 3);
+const repeat = flags.quick ? 1 : Number(flags.repeat ?? 3);
 const concurrency = [1, 8, 64];
 const deno = Deno.execPath();
 const pin = (cpu: number, argv: string[]) => ["taskset", "-c", String(cpu), ...argv];
@@ -159,46 +166,69 @@ try {
   await output([deno, "run", "-A", main, "cert", "path"], env);
   await output([deno, "run", "-A", main, "run", "--", "true"], env);
 
-  console.error("bench: direct");
-  const direct: Results = JSON.parse(
-    await output(
-      pin(0, [
-        deno,
-        "run",
-        "-A",
-        load,
-        JSON.stringify({ ...base, via: "direct", ca: await bundleWith(ca, "direct") }),
-      ]),
-    ),
-  );
-  console.error("bench: authsome");
-  const authsome: Results = JSON.parse(
-    await output(
-      pin(1, [
-        deno,
-        "run",
-        ...PERMISSIONS,
-        ...RUNTIME_FLAGS,
-        ...CHECKOUT_RUN_FLAGS,
-        main,
-        "run",
-        "--upstream-ca",
-        ca,
-        "--",
-        ...pin(0, [
-          deno,
-          "run",
-          "-A",
-          load,
-          JSON.stringify({ ...base, via: "env", ca: "env", proxyPid: "parent", minting: true }),
-        ]),
-      ]),
-      env,
-    ),
-  );
-  console.error("bench: mitmproxy");
+  const directArgv = pin(0, [
+    deno,
+    "run",
+    "-A",
+    load,
+    JSON.stringify({ ...base, via: "direct", ca: await bundleWith(ca, "direct") }),
+  ]);
+  const authsomeArgv = pin(1, [
+    deno,
+    "run",
+    ...PERMISSIONS,
+    ...RUNTIME_FLAGS,
+    ...CHECKOUT_RUN_FLAGS,
+    main,
+    "run",
+    "--upstream-ca",
+    ca,
+    "--",
+    ...pin(0, [
+      deno,
+      "run",
+      "-A",
+      load,
+      JSON.stringify({ ...base, via: "env", ca: "env", proxyPid: "parent", minting: true }),
+    ]),
+  ]);
+  // Rounds interleave the columns, so a slow spell of the machine falls on all of them.
+  const runs: { direct: Results[]; authsome: Results[]; mitmproxy: Results[]; floor: Results[] } = {
+    direct: [],
+    authsome: [],
+    mitmproxy: [],
+    floor: [],
+  };
+  for (let round = 1; round <= repeat; round++) {
+    console.error(`bench: round ${round} of ${repeat}: direct`);
+    runs.direct.push(JSON.parse(await output(directArgv)));
+    console.error(`bench: round ${round} of ${repeat}: authsome`);
+    runs.authsome.push(JSON.parse(await output(authsomeArgv, env)));
+    console.error(`bench: round ${round} of ${repeat}: mitmproxy`);
+    runs.mitmproxy.push(await measureMitmproxy(base, ca));
+    if (flags.floor) runs.floor.push(await measureFloor(base, ca));
+  }
+  const direct = medianResults(runs.direct);
+  const authsome = medianResults(runs.authsome);
+  const mitmproxy = medianResults(runs.mitmproxy);
+  const floor = flags.floor ? medianResults(runs.floor) : undefined;
+  const report = table(direct, authsome, mitmproxy) + (floor ? `\n${describeFloor(floor)}` : "");
+  console.log(report);
+  if (!flags["no-write"]) await writeReport(report);
+} finally {
+  try {
+    mitm?.kill("SIGTERM");
+    await mitm?.status;
+  } catch { /* already gone */ }
+  origin.kill("SIGTERM");
+  await origin.status;
+  await Deno.remove(tmp, { recursive: true });
+}
+
+/** Starts mitmdump on CPU 1, runs the load through it, and stops it: each round sees a fresh one. */
+async function measureMitmproxy(base: Record<string, unknown>, originCa: string): Promise<Results> {
   const mitmPort = freePort();
-  mitm = new Deno.Command("taskset", {
+  const child = new Deno.Command("taskset", {
     args: [
       "-c",
       "1",
@@ -211,42 +241,36 @@ try {
       "--set",
       `confdir=${tmp}/mitm`,
       "--set",
-      `ssl_verify_upstream_trusted_ca=${ca}`,
+      `ssl_verify_upstream_trusted_ca=${originCa}`,
       "-s",
       `${root}scripts/bench/mitm_addon.py`,
     ],
     stdout: "null",
     stderr: "inherit",
   }).spawn();
-  await waitForPort(mitmPort);
-  await waitForFile(`${tmp}/mitm/mitmproxy-ca-cert.pem`);
-  const mitmproxy: Results = JSON.parse(
-    await output(pin(0, [
-      deno,
-      "run",
-      "-A",
-      load,
-      JSON.stringify({
-        ...base,
-        via: `http://127.0.0.1:${mitmPort}`,
-        ca: await bundleWith(`${tmp}/mitm/mitmproxy-ca-cert.pem`, "mitm"),
-        proxyPid: mitm.pid,
-      }),
-    ])),
-  );
-
-  const floor = flags.floor ? await measureFloor(base, ca) : undefined;
-  const report = table(direct, authsome, mitmproxy) + (floor ? `\n${describeFloor(floor)}` : "");
-  console.log(report);
-  if (!flags["no-write"]) await writeReport(report);
-} finally {
+  mitm = child;
   try {
-    mitm?.kill("SIGTERM");
-    await mitm?.status;
-  } catch { /* already gone */ }
-  origin.kill("SIGTERM");
-  await origin.status;
-  await Deno.remove(tmp, { recursive: true });
+    await waitForPort(mitmPort);
+    await waitForFile(`${tmp}/mitm/mitmproxy-ca-cert.pem`);
+    return JSON.parse(
+      await output(pin(0, [
+        deno,
+        "run",
+        "-A",
+        load,
+        JSON.stringify({
+          ...base,
+          via: `http://127.0.0.1:${mitmPort}`,
+          ca: await bundleWith(`${tmp}/mitm/mitmproxy-ca-cert.pem`, "mitm"),
+          proxyPid: child.pid,
+        }),
+      ])),
+    );
+  } finally {
+    child.kill("SIGTERM");
+    await child.status;
+    mitm = undefined;
+  }
 }
 
 /** Runs the relay-only floor proxy on CPU 1 and the same load through it. */
@@ -419,9 +443,10 @@ async function writeReport(report: string): Promise<void> {
     `${
       Math.round(totalmem() / 2 ** 30)
     } GiB, Deno ${Deno.version.deno}, mitmproxy from Debian (mitmdump), ` +
-    `${seconds} s per figure; origin and load generator pinned to CPU 0, the proxy to CPU 1.`,
+    `${seconds} s per figure, each the median of ${repeat} rounds that interleave the columns; ` +
+    "origin and load generator pinned to CPU 0, the proxy to CPU 1.",
     "",
-    "Reproduce: `scripts/deno task bench` (add `--seconds N` for longer runs).",
+    "Reproduce: `scripts/deno task bench` (add `--seconds N` for longer runs, `--repeat N` for more rounds).",
     "",
     report,
     "",

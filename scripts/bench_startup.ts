@@ -17,6 +17,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { CHECKOUT_RUN_FLAGS, PERMISSIONS, RUNTIME_FLAGS } from "./compile.ts";
+import { median } from "./bench/median.ts";
 
 /** What `run -- true` may add to the empty program, in ms (the performance issue: 50; it was 100). */
 const TARGET_MS = 50;
@@ -26,14 +27,6 @@ const GNU_TIME = "/usr/bin/time";
 interface Sample {
   readonly ms: number;
   readonly kib?: number;
-}
-
-/** The median of `values`, NaN for none. */
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  if (sorted.length === 0) return NaN;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 async function hasGnuTime(): Promise<boolean> {

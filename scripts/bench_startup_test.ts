@@ -1,15 +1,5 @@
 import assert from "node:assert/strict";
-import { median, reportRows } from "./bench_startup.ts";
-
-Deno.test("median() of odd, even and empty lists", () => {
-  const rows: [number[], number][] = [
-    [[3, 1, 2], 2],
-    [[4, 1, 3, 2], 2.5],
-    [[7], 7],
-  ];
-  for (const [values, expected] of rows) assert.equal(median(values), expected, `${values}`);
-  assert.ok(Number.isNaN(median([])));
-});
+import { reportRows } from "./bench_startup.ts";
 
 Deno.test("reportRows() gives each command's medians and ratios to the empty program", () => {
   const results = new Map([
