@@ -64,6 +64,21 @@ function timeoutMs(value: string | undefined, fallback: number): number {
   return value !== undefined && Number.isInteger(n) && n > 0 ? n : fallback;
 }
 
+/**
+ * Waits for every one of `tasks`, then throws the first failure: the run's
+ * folder is removed on failure, and no write still in flight may recreate it.
+ */
+async function allDone<T extends readonly unknown[]>(
+  tasks: T,
+): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const settled = await Promise.allSettled(tasks);
+  const failed = settled.find((result) => result.status === "rejected");
+  if (failed) throw failed.reason;
+  return settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as {
+    -readonly [K in keyof T]: Awaited<T[K]>;
+  };
+}
+
 /** Starts the proxy and builds the child's environment; dispose to stop and clean up. */
 export async function prepareRun(setup: RunSetup): Promise<PreparedRun> {
   const runId = randomHex(6);
@@ -84,12 +99,14 @@ export async function prepareRun(setup: RunSetup): Promise<PreparedRun> {
     await Deno.remove(runDir, { recursive: true }).catch(() => {});
   };
   try {
-    const [roots, ownWgetrc] = await Promise.all([
-      rootsRead,
-      wgetrcRead,
-      ensurePrivateDir(pythonDir),
-      ensurePrivateDir(nodeDir),
-    ]);
+    const [roots, ownWgetrc] = await allDone(
+      [
+        rootsRead,
+        wgetrcRead,
+        ensurePrivateDir(pythonDir),
+        ensurePrivateDir(nodeDir),
+      ] as const,
+    );
     const bundlePath = join(runDir, "ca-bundle.pem");
     // Both CAs when there are two: the child's clients trust the second as they trust the first.
     const caPem = [ca.certPem, ...(second ? [second.certPem] : [])].join("\n");
@@ -98,7 +115,7 @@ export async function prepareRun(setup: RunSetup): Promise<PreparedRun> {
     const wgetrc = join(runDir, WGETRC_FILE);
     const mode = 0o600;
     // Files of a folder made for this run alone: written side by side.
-    await Promise.all([
+    await allDone([
       writeCaBundle(bundlePath, caPem, roots),
       second && Deno.writeTextFile(caPath, caPem, { mode }),
       Deno.writeTextFile(join(pythonDir, "sitecustomize.py"), sitecustomizeSource(bundlePath), {
