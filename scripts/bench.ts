@@ -19,7 +19,7 @@
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { cpus, totalmem } from "node:os";
-import { CHECKOUT_RUN_FLAGS, PERMISSIONS, RUNTIME_FLAGS } from "./compile.ts";
+import { checkoutRunArgs } from "./compile.ts";
 import { writeCaBundle } from "../src/tls/ca_bundle.ts";
 import { medianResults } from "./bench/median.ts";
 
@@ -175,11 +175,7 @@ try {
   ]);
   const authsomeArgv = pin(1, [
     deno,
-    "run",
-    ...PERMISSIONS,
-    ...RUNTIME_FLAGS,
-    ...CHECKOUT_RUN_FLAGS,
-    main,
+    ...checkoutRunArgs(root),
     "run",
     "--upstream-ca",
     ca,

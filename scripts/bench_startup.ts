@@ -16,7 +16,7 @@ import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { CHECKOUT_RUN_FLAGS, PERMISSIONS, RUNTIME_FLAGS } from "./compile.ts";
+import { checkoutRunArgs } from "./compile.ts";
 import { median } from "./bench/median.ts";
 
 /** What `run -- true` may add to the empty program, in ms (the performance issue: 50; it was 100). */
@@ -112,11 +112,11 @@ Deno.exit(status.code);
 /** The floor's name in the report. */
 const FLOOR = "floor: node:net + node:tls listen, run true";
 
-async function setUp(dir: string, env: Record<string, string>, main: string): Promise<void> {
+async function setUp(dir: string, env: Record<string, string>, root: string): Promise<void> {
   await Deno.writeTextFile(join(dir, "empty.ts"), "");
   await Deno.writeTextFile(join(dir, "floor.ts"), FLOOR_PROGRAM);
   const login = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...PERMISSIONS, "--quiet", main, "login", "openai", "--key-stdin"],
+    args: [...checkoutRunArgs(root), "login", "openai", "--key-stdin"],
     env,
     clearEnv: true,
     stdin: "piped",
@@ -222,22 +222,12 @@ async function main(): Promise<number> {
   });
   const rounds = Number(values.rounds ?? 15);
   const root = fileURLToPath(new URL("../", import.meta.url));
-  const main = join(root, "main.ts");
   const dir = await Deno.makeTempDir({ prefix: "authsome-bench-" });
   try {
     const env = benchEnv(dir);
-    await setUp(dir, env, main);
+    await setUp(dir, env, root);
     // What the launcher of `deno task install` runs.
-    const authsome = (...args: string[]) => [
-      Deno.execPath(),
-      "run",
-      ...PERMISSIONS,
-      ...RUNTIME_FLAGS,
-      ...CHECKOUT_RUN_FLAGS,
-      "--quiet",
-      main,
-      ...args,
-    ];
+    const authsome = (...args: string[]) => [Deno.execPath(), ...checkoutRunArgs(root), ...args];
     const cases = new Map<string, string[]>([
       ["deno run empty.ts", [Deno.execPath(), "run", "--quiet", join(dir, "empty.ts")]],
       [FLOOR, [

@@ -66,10 +66,28 @@ export const RUNTIME_FLAGS: readonly string[] = ["--v8-flags=--max-semi-space-si
  * How `deno run` of a checkout loads modules: each dynamic `import()` on first
  * use, as the compiled binary does, instead of building the graph of every
  * command before the first line runs (`--version` +9 ms over an empty program
- * instead of +26 ms, 2026-12-03). The launcher, the tests and
- * `bench:startup` run main.ts this way.
+ * instead of +26 ms, 2026-12-03).
  */
-export const CHECKOUT_RUN_FLAGS: readonly string[] = ["--unstable-lazy-dynamic-imports"];
+const CHECKOUT_RUN_FLAGS: readonly string[] = ["--unstable-lazy-dynamic-imports"];
+
+/**
+ * The `deno` arguments that run `entry` (main.ts by default) of the checkout
+ * at `root` as the compiled binary would run: its permissions, its V8
+ * settings, modules loaded on first use. The `deno task install` launcher,
+ * the tests and both benchmarks start authsome this way.
+ */
+export function checkoutRunArgs(root: string, entry: string = join(root, "main.ts")): string[] {
+  return [
+    "run",
+    ...PERMISSIONS,
+    ...RUNTIME_FLAGS,
+    ...CHECKOUT_RUN_FLAGS,
+    "--quiet",
+    "--config",
+    join(root, "deno.json"),
+    entry,
+  ];
+}
 
 /** The file name a target's binary is published under. */
 export function assetName(target: Target): string {

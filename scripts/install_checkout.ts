@@ -15,24 +15,14 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { shellQuote } from "../src/cli/export_format.ts";
-import { CHECKOUT_RUN_FLAGS, PERMISSIONS, RUNTIME_FLAGS } from "./compile.ts";
+import { checkoutRunArgs } from "./compile.ts";
 
 /** The checkout this script belongs to, with a trailing slash. */
 export const CHECKOUT = fileURLToPath(new URL("../", import.meta.url));
 
 /** The `sh` script that runs `checkout`'s main.ts with `deno`, and the binary's permissions. */
 export function launcherScript(deno: string, checkout: string = CHECKOUT): string {
-  const argv = [
-    deno,
-    "run",
-    ...PERMISSIONS,
-    ...RUNTIME_FLAGS,
-    ...CHECKOUT_RUN_FLAGS,
-    "--quiet",
-    "--config",
-    join(checkout, "deno.json"),
-    join(checkout, "main.ts"),
-  ];
+  const argv = [deno, ...checkoutRunArgs(checkout)];
   return `#!/bin/sh\n# authsome from the checkout ${checkout} (scripts/install_checkout.ts)\n` +
     `exec ${argv.map(shellQuote).join(" ")} "$@"\n`;
 }

@@ -5,7 +5,7 @@
  */
 
 import { fileURLToPath } from "node:url";
-import { CHECKOUT_RUN_FLAGS, PERMISSIONS, RUNTIME_FLAGS } from "../../scripts/compile.ts";
+import { checkoutRunArgs } from "../../scripts/compile.ts";
 
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -39,15 +39,7 @@ export function authsomeCommand(
   env: Readonly<Record<string, string>> = {},
 ): [string, string[]] {
   const entry = HOOKS.some((name) => env[name] !== undefined) ? HOOKED_MAIN : MAIN;
-  return [Deno.execPath(), [
-    "run",
-    ...PERMISSIONS,
-    ...RUNTIME_FLAGS,
-    ...CHECKOUT_RUN_FLAGS,
-    "--quiet",
-    entry,
-    ...args,
-  ]];
+  return [Deno.execPath(), [...checkoutRunArgs(ROOT, entry), ...args]];
 }
 
 /**
