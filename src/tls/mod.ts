@@ -64,10 +64,8 @@ function plainlyCovered(
   routes: readonly RouteHost[],
 ): boolean {
   if (!permitted) return true;
-  return routes.every(({ host }) => {
-    if (host.kind === "regex") return permits(permitted, { kind: "dns", name: host.domain });
-    return permits(permitted, { kind: isIPv4(host.host) ? "ip" : "dns", name: host.host });
-  });
+  // Each host needs itself here: no registrable domain is worked out.
+  return namesFor(routes, (host) => host).every((need) => permits(permitted, need));
 }
 
 function leftOut(ca: CaCertificate, needs: readonly NameNeed[]): NameNeed[] {
