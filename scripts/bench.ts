@@ -140,7 +140,6 @@ const origin = new Deno.Command(deno, {
   stdout: "piped",
   stderr: "inherit",
 }).spawn();
-let mitm: Deno.ChildProcess | undefined;
 try {
   await Deno.mkdir(`${tmp}/origin`);
   const { port, ca } = JSON.parse(await firstLine(origin));
@@ -212,10 +211,6 @@ try {
   console.log(report);
   if (!flags["no-write"]) await writeReport(report);
 } finally {
-  try {
-    mitm?.kill("SIGTERM");
-    await mitm?.status;
-  } catch { /* already gone */ }
   origin.kill("SIGTERM");
   await origin.status;
   await Deno.remove(tmp, { recursive: true });
@@ -244,29 +239,32 @@ async function measureMitmproxy(base: Record<string, unknown>, originCa: string)
     stdout: "null",
     stderr: "inherit",
   }).spawn();
-  mitm = child;
   try {
     await waitForPort(mitmPort);
     await waitForFile(`${tmp}/mitm/mitmproxy-ca-cert.pem`);
-    return JSON.parse(
-      await output(pin(0, [
-        deno,
-        "run",
-        "-A",
-        load,
-        JSON.stringify({
-          ...base,
-          via: `http://127.0.0.1:${mitmPort}`,
-          ca: await bundleWith(`${tmp}/mitm/mitmproxy-ca-cert.pem`, "mitm"),
-          proxyPid: child.pid,
-        }),
-      ])),
-    );
+    return await loadThrough(base, mitmPort, `${tmp}/mitm/mitmproxy-ca-cert.pem`, child.pid);
   } finally {
     child.kill("SIGTERM");
     await child.status;
-    mitm = undefined;
   }
+}
+
+/** Runs the load generator on CPU 0 through the proxy listening on `port`, whose CA is `caFile`. */
+async function loadThrough(
+  base: Record<string, unknown>,
+  port: number,
+  caFile: string,
+  proxyPid: number,
+  extra: Record<string, unknown> = {},
+): Promise<Results> {
+  const config = {
+    ...base,
+    via: `http://127.0.0.1:${port}`,
+    ca: await bundleWith(caFile, `proxy-${port}`),
+    proxyPid,
+    ...extra,
+  };
+  return JSON.parse(await output(pin(0, [deno, "run", "-A", load, JSON.stringify(config)])));
 }
 
 /** Runs the relay-only floor proxy on CPU 1 and the same load through it. */
@@ -288,14 +286,7 @@ async function measureFloor(base: Record<string, unknown>, originCa: string): Pr
   }).spawn();
   try {
     const { port, ca } = JSON.parse(await firstLine(proxy));
-    const config = {
-      ...base,
-      via: `http://127.0.0.1:${port}`,
-      ca: await bundleWith(ca, "floor"),
-      proxyPid: proxy.pid,
-      sendsAuth: true,
-    };
-    return JSON.parse(await output(pin(0, [deno, "run", "-A", load, JSON.stringify(config)])));
+    return await loadThrough(base, port, ca, proxy.pid, { sendsAuth: true });
   } finally {
     proxy.kill("SIGTERM");
     await proxy.status;
