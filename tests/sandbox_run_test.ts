@@ -36,6 +36,16 @@ const script = linux
   ? client("script", "a pseudo-terminal for the TTY test (util-linux)")
   : undefined;
 
+/**
+ * The command that runs `sh -c SHELL` under `authsome run --sandbox`; with
+ * `terminal`, inside a pseudo-terminal of its own (script(1)), as typed in one.
+ */
+function sandboxedSh(shell: string, { terminal = false } = {}): [string, string[]] {
+  const [cmd, args] = authsomeCommand(["run", "--sandbox", "--", "sh", "-c", shell]);
+  if (!terminal) return [cmd, args];
+  return [script!, ["-qec", [cmd, ...args].map(shellQuote).join(" "), "/dev/null"]];
+}
+
 Deno.test("a missing bubblewrap: exit 1 with the reason and the fix, and the command never runs", async () => {
   await using t = await e2e();
   const marker = `${t.home}/ran`;
@@ -75,14 +85,9 @@ Deno.test({
     await using t = await e2e();
     assert.equal((await t.run(["sh", "-c", "exit 7"], { flags: ["--sandbox"] })).code, 7);
     assert.equal((await t.run(["sh", "-c", "kill -KILL $$"], { flags: ["--sandbox"] })).code, 137);
-    const [cmd, args] = authsomeCommand([
-      "run",
-      "--sandbox",
-      "--",
-      "sh",
-      "-c",
+    const [cmd, args] = sandboxedSh(
       'trap "echo got-term; exit 42" TERM; echo ready; while :; do sleep 0.1; done',
-    ]);
+    );
     const child = new Deno.Command(cmd, {
       args,
       env: testEnv(t.home),
@@ -106,17 +111,9 @@ Deno.test({
   ignore: !bwrap || !script,
   async fn() {
     await using t = await e2e();
-    const [cmd, args] = authsomeCommand([
-      "run",
-      "--sandbox",
-      "--",
-      "sh",
-      "-c",
-      "test -t 0 && test -t 1 && tty",
-    ]);
-    const line = [cmd, ...args].map(shellQuote).join(" ");
-    const result = await new Deno.Command(script!, {
-      args: ["-qec", line, "/dev/null"],
+    const [cmd, args] = sandboxedSh("test -t 0 && test -t 1 && tty", { terminal: true });
+    const result = await new Deno.Command(cmd, {
+      args,
       env: testEnv(t.home),
       stdout: "piped",
       stderr: "piped",
@@ -150,17 +147,12 @@ Deno.test({
   ignore: !bwrap || !script,
   async fn() {
     await using t = await e2e();
-    const [cmd, args] = authsomeCommand([
-      "run",
-      "--sandbox",
-      "--",
-      "sh",
-      "-c",
+    const [cmd, args] = sandboxedSh(
       'trap "echo got-int; exit 9" INT; echo ready; while :; do sleep 0.1; done',
-    ]);
-    const line = [cmd, ...args].map(shellQuote).join(" ");
-    const child = new Deno.Command(script!, {
-      args: ["-qec", line, "/dev/null"],
+      { terminal: true },
+    );
+    const child = new Deno.Command(cmd, {
+      args,
       env: testEnv(t.home),
       stdin: "piped",
       stdout: "piped",
