@@ -130,9 +130,10 @@ async function runNeeds(
 ): Promise<{ needs: NameNeed[]; permitted?: NameConstraints }> {
   if (existing === undefined) return await constraintsFor(routes);
   const first = existing.permitted;
-  if (plainlyCovered(first, routes)) return { needs: [] };
+  // An unconstrained first CA permits every host.
+  if (first === undefined || plainlyCovered(first, routes)) return { needs: [] };
   const second = (await loadCaCertificate(caPaths(userDomainsDir(caDir))))?.permitted;
-  if (!first || !second) return await constraintsFor(routes);
+  if (second === undefined) return await constraintsFor(routes);
   const both = { dns: [...first.dns, ...second.dns], ip: [...first.ip, ...second.ip] };
   if (!plainlyCovered(both, routes)) return await constraintsFor(routes);
   return { needs: namesFor(routes, (host) => coveringDomain(both, host)) };
