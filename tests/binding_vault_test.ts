@@ -8,10 +8,16 @@
 import assert from "node:assert/strict";
 import { encodeBase64 } from "../src/encoding.ts";
 import { importKey, seal } from "../src/vault/format.ts";
-import { authsome, authsomeCommand, type CliResult, tempHome, testEnv } from "./helpers/cli.ts";
+import {
+  authsome,
+  authsomeCommand,
+  type CliResult,
+  onTerminalArgs,
+  tempHome,
+  testEnv,
+} from "./helpers/cli.ts";
 import { client } from "./helpers/clients.ts";
 import { CANARY } from "./helpers/run.ts";
-import { shellQuote } from "../src/cli/export_format.ts";
 
 const OPENAI = JSON.parse(
   await Deno.readTextFile(new URL("../providers/openai.json", import.meta.url)),
@@ -167,9 +173,8 @@ Deno.test("a release whose bundled definition adds a host does not widen a conne
 /** `authsome ARGS` on a pseudo-terminal (util-linux `script`), answering `answer` once asked. */
 async function onTerminal(home: string, args: string[], answer: string): Promise<CliResult> {
   const [cmd, argv] = authsomeCommand(args);
-  const quoted = [cmd, ...argv].map(shellQuote).join(" ");
   const child = new Deno.Command(script!, {
-    args: ["-qec", quoted, "/dev/null"],
+    args: onTerminalArgs([cmd, ...argv]),
     env: testEnv(home),
     stdin: "piped",
     stdout: "piped",

@@ -5,8 +5,7 @@
  */
 
 import assert from "node:assert/strict";
-import { shellQuote } from "../src/cli/export_format.ts";
-import { authsome, authsomeCommand, testEnv } from "./helpers/cli.ts";
+import { authsome, authsomeCommand, onTerminalArgs, testEnv } from "./helpers/cli.ts";
 import { client, pythonHas } from "./helpers/clients.ts";
 import { CANARY, e2e, MASKED } from "./helpers/run.ts";
 
@@ -43,7 +42,7 @@ const script = linux
 function sandboxedSh(shell: string, { terminal = false } = {}): [string, string[]] {
   const [cmd, args] = authsomeCommand(["run", "--sandbox", "--", "sh", "-c", shell]);
   if (!terminal) return [cmd, args];
-  return [script!, ["-qec", [cmd, ...args].map(shellQuote).join(" "), "/dev/null"]];
+  return [script!, onTerminalArgs([cmd, ...args])];
 }
 
 Deno.test("a missing bubblewrap: exit 1 with the reason and the fix, and the command never runs", async () => {

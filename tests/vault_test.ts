@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { authsome, authsomeCommand, tempHome, testEnv } from "./helpers/cli.ts";
+import { authsome, authsomeCommand, onTerminalArgs, tempHome, testEnv } from "./helpers/cli.ts";
 import { client } from "./helpers/clients.ts";
 
 const KEY = "sk-canary0123456789abcdefghij";
@@ -388,10 +388,9 @@ Deno.test("the hidden prompt does not echo the key, and Ctrl-C leaves nothing be
   if (!script) return;
   await using home = await tempHome();
   const [cmd, args] = authsomeCommand(["login", "openai"]);
-  const line = [cmd, ...args].map((a) => `'${a}'`).join(" ");
   const typed = async (input: string) => {
     const child = new Deno.Command(script, {
-      args: ["-qec", line, "/dev/null"],
+      args: onTerminalArgs([cmd, ...args]),
       env: testEnv(home.path),
       stdin: "piped",
       stdout: "piped",

@@ -6,6 +6,7 @@
 
 import { fileURLToPath } from "node:url";
 import { checkoutRunArgs } from "../../scripts/compile.ts";
+import { shellQuote } from "../../src/cli/export_format.ts";
 
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -85,4 +86,15 @@ export async function authsome(
 export async function tempHome(): Promise<{ path: string } & AsyncDisposable> {
   const path = await Deno.makeTempDir({ prefix: "authsome-test-" });
   return { path, [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }) };
+}
+
+/**
+ * The arguments that make util-linux `script` run `argv` on a pseudo-terminal
+ * of its own, as typed in one. script starts `$SHELL -c LINE`, and dash (the
+ * usual /bin/sh) stays as the parent of a lone command where bash would exec
+ * it: a Ctrl-C typed then ends that shell with 130, whatever `argv` does.
+ * `exec` makes `argv` the terminal's process on every shell.
+ */
+export function onTerminalArgs(argv: readonly string[]): string[] {
+  return ["-qec", `exec ${argv.map(shellQuote).join(" ")}`, "/dev/null"];
 }
