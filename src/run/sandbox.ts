@@ -10,39 +10,6 @@ import { LIBC_PATHS } from "./protect.ts";
 import { bwrapArgs, ignoringSignals, type SandboxPlan } from "./sandbox_linux.ts";
 import { SANDBOX_EXEC, sandboxExecArgs, seatbeltProfile } from "./sandbox_macos.ts";
 
-/** No sandbox, one without the key (`on`), or one whose only way out is the proxy (`network`). */
-export type SandboxMode = "off" | "on" | "network";
-
-/**
- * The mode from `--sandbox[=on|network|off]` (true when given bare), else
- * `AUTHSOME_SANDBOX` (1, on, network; 0, off or empty for none).
- */
-export function sandboxMode(
-  flag: string | boolean | undefined,
-  env: Readonly<Record<string, string | undefined>>,
-): SandboxMode {
-  const pick = (value: string, from: string): SandboxMode => {
-    switch (value.trim().toLowerCase()) {
-      case "":
-      case "0":
-      case "off":
-        return "off";
-      case "1":
-      case "on":
-        return "on";
-      case "network":
-        return "network";
-      default:
-        throw new AuthsomeError("usage", `Unknown sandbox "${value}" in ${from}`, {
-          hint: "Use --sandbox, --sandbox=network or --sandbox=off (AUTHSOME_SANDBOX=1|network|0)",
-        });
-    }
-  };
-  if (flag === true) return "on";
-  if (typeof flag === "string") return pick(flag, "--sandbox");
-  return pick(env.AUTHSOME_SANDBOX ?? "", "AUTHSOME_SANDBOX");
-}
-
 /** What the machine offers, as the probe found it. */
 export interface SandboxFacts {
   readonly os: typeof Deno.build.os;

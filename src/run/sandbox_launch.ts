@@ -9,7 +9,8 @@ import { AuthsomeError } from "../errors.ts";
 import type { HomePaths } from "../home.ts";
 import { proxySocket } from "./bridge.ts";
 import type { ChildOptions } from "./child.ts";
-import { sandboxedArgv, type SandboxMode, selfCommand } from "./sandbox.ts";
+import { sandboxedArgv, selfCommand } from "./sandbox.ts";
+import type { SandboxMode } from "./sandbox_mode.ts";
 import { dbusSocketPaths, type SandboxPlan } from "./sandbox_linux.ts";
 import { signalSender } from "./signal_channel.ts";
 

@@ -1,5 +1,6 @@
 /** `authsome run [flags] -- CMD ARGS...`: runs CMD behind the injecting proxy and exits with its code. */
 
+import { whyNotInjected } from "../../audit/why.ts";
 import { approveCommand, routeChanges } from "../../auth/binding.ts";
 import { CredentialSource } from "../../auth/credentials.ts";
 import { parseConnectionChoices } from "../connection_flags.ts";
@@ -10,16 +11,13 @@ import { parseConnectTo, parseResolve } from "../../proxy/upstream_rules.ts";
 import { runChild } from "../../run/child.ts";
 import { prepareRun } from "../../run/prepare.ts";
 import { applyProtection, protectionPlan } from "../../run/protect.ts";
-import { judgeSandbox, sandboxMode, unavailableError } from "../../run/sandbox.ts";
-import { launchSandboxed } from "../../run/sandbox_launch.ts";
-import { probeSandbox } from "../../run/sandbox_probe.ts";
+import { sandboxMode } from "../../run/sandbox_mode.ts";
 import { describeUncovered } from "../../tls/mod.ts";
 import type { Context } from "../command.ts";
 import type { runSpec } from "../command_specs.ts";
 import type { Output } from "../output.ts";
 import { keyContext, openConnections } from "../vault_access.ts";
 import { readPolicy } from "../../policy/mod.ts";
-import { whyNotInjected } from "./log.ts";
 
 async function readCa(file: string): Promise<string> {
   try {
@@ -92,6 +90,22 @@ function reporter(out: Output, verbose: boolean): (event: ProxyEvent) => void {
   };
 }
 
+/** The sandbox tool this machine offers for `mode`, with the launcher; an error when there is none. */
+async function sandboxTool(
+  mode: "on" | "network",
+  env: Readonly<Record<string, string | undefined>>,
+) {
+  const [{ judgeSandbox, unavailableError }, { probeSandbox }, { launchSandboxed }] = await Promise
+    .all([
+      import("../../run/sandbox.ts"),
+      import("../../run/sandbox_probe.ts"),
+      import("../../run/sandbox_launch.ts"),
+    ]);
+  const verdict = judgeSandbox(await probeSandbox(mode === "network", env));
+  if (verdict.kind === "unavailable") throw unavailableError(verdict);
+  return { tool: verdict.tool, launch: launchSandboxed };
+}
+
 /** Runs the command. */
 export async function run(ctx: Context<typeof runSpec.options>): Promise<number> {
   const argv = ctx.args.rest;
@@ -109,13 +123,8 @@ export async function run(ctx: Context<typeof runSpec.options>): Promise<number>
     );
   }
   const sandbox = sandboxMode(values.sandbox, ctx.env);
-  let tool: string | undefined;
-  if (sandbox !== "off") {
-    // Before the vault is opened or the proxy started: nothing runs unsandboxed.
-    const verdict = judgeSandbox(await probeSandbox(sandbox === "network", ctx.env));
-    if (verdict.kind === "unavailable") throw unavailableError(verdict);
-    tool = verdict.tool;
-  }
+  // Loaded only for a sandbox, and before the vault is opened or the proxy started: nothing runs unsandboxed.
+  const sandboxed = sandbox === "off" ? undefined : await sandboxTool(sandbox, ctx.env);
   const choices = parseConnectionChoices(values.connection);
   const upstream = {
     resolve: values.resolve.map(parseResolve),
@@ -175,10 +184,10 @@ export async function run(ctx: Context<typeof runSpec.options>): Promise<number>
       ctx.out.note(`authsome: ${change.kind} ${change.name} (${change.why})`);
     }
   }
-  if (sandbox === "off" || tool === undefined) return await runChild(argv, prepared.childEnv);
-  await using launch = launchSandboxed({
+  if (sandbox === "off" || sandboxed === undefined) return await runChild(argv, prepared.childEnv);
+  await using launch = sandboxed.launch({
     mode: sandbox,
-    tool,
+    tool: sandboxed.tool,
     paths: ctx.paths,
     env: ctx.env,
     runDir: prepared.runDir,
