@@ -44,14 +44,32 @@ export function authsomeCommand(
 }
 
 /**
+ * The test runner's own Deno cache. Deno finds its cache under HOME, so an
+ * authsome started with a test's HOME would otherwise fetch its npm packages
+ * again (a network dependency) and compile every module anew.
+ */
+const DENO_DIR = Deno.env.get("DENO_DIR") ?? denoDirOfRunner();
+
+function denoDirOfRunner(): string | undefined {
+  const out = new Deno.Command(Deno.execPath(), {
+    args: ["info", "--json"],
+    stdout: "piped",
+    stderr: "null",
+  }).outputSync();
+  return out.success ? JSON.parse(new TextDecoder().decode(out.stdout)).denoDir : undefined;
+}
+
+/**
  * The environment every authsome a test starts gets: `home` as AUTHSOME_HOME,
- * no colour, no OS keyring, no update check, then `extra` on top.
+ * no colour, no OS keyring, no update check, the runner's Deno cache, then
+ * `extra` on top.
  */
 export function testEnv(home?: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
     NO_COLOR: "1",
     AUTHSOME_KEYRING: "none",
     DENO_NO_UPDATE_CHECK: "1",
+    ...(DENO_DIR === undefined ? {} : { DENO_DIR }),
     ...(home === undefined ? {} : { AUTHSOME_HOME: home }),
     ...extra,
   };
