@@ -42,10 +42,14 @@ async function exchange(proxy: LiveProxy, raw: string): Promise<string> {
   }
 }
 
-async function auditLines(home: string): Promise<Record<string, unknown>[]> {
-  await new Promise((r) => setTimeout(r, 150));
-  const text = await Deno.readTextFile(`${home}/audit.log`).catch(() => "");
-  return text.trim().split("\n").filter(Boolean).map((l) => JSON.parse(l));
+/** The audit log's entries once it holds `count` (a running proxy writes them within ~50 ms). */
+async function auditLines(home: string, count: number): Promise<Record<string, unknown>[]> {
+  for (let waited = 0;; waited += 50) {
+    const text = await Deno.readTextFile(`${home}/audit.log`).catch(() => "");
+    const lines = text.trim().split("\n").filter(Boolean).map((l) => JSON.parse(l));
+    if (lines.length >= count || waited >= 10_000) return lines;
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 Deno.test("dot segments and foreign absolute-form targets are refused before the origin sees them", async () => {
@@ -114,7 +118,7 @@ Deno.test("an Upgrade answered 200 keeps the connection in HTTP mode: the Host c
   conn.close();
   assert.match(second, /^HTTP\/1\.1 421 /, second.slice(0, 80));
   assert.deepEqual(t.origin.seen.map((s) => s.path), ["/status/200"]);
-  const lines = await auditLines(t.home);
+  const lines = await auditLines(t.home, 2);
   assert.deepEqual(lines.map((l) => [l.path, l.status]), [["/status/200", 200], ["/second", 421]]);
 });
 
@@ -191,7 +195,7 @@ Deno.test({
     "no placeholder reached the origin",
   );
   assert.ok(!result.stdout.includes(key), "the echo comes back masked");
-  const lines = await auditLines(home.path);
+  const lines = await auditLines(home.path, 1);
   assert.deepEqual(lines[0].placeholders, { authorization: "replaced", "x-extra": "removed" });
 });
 
