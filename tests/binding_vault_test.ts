@@ -13,6 +13,7 @@ import {
   authsomeCommand,
   type CliResult,
   onTerminalArgs,
+  readUntil,
   tempHome,
   testEnv,
 } from "./helpers/cli.ts";
@@ -181,16 +182,11 @@ async function onTerminal(home: string, args: string[], answer: string): Promise
     stderr: "piped",
   }).spawn();
   const writer = child.stdin.getWriter();
-  let output = "";
   const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  while (!output.includes("[y/N]")) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    output += value;
-  }
+  let output = await readUntil(reader, "[y/N]");
   await writer.write(new TextEncoder().encode(`${answer}\n`));
   await writer.close();
-  for (let r = await reader.read(); !r.done; r = await reader.read()) output += r.value;
+  output += await readUntil(reader);
   const status = await child.status;
   return { code: status.code, stdout: output, stderr: "" };
 }

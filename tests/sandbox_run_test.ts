@@ -5,26 +5,9 @@
  */
 
 import assert from "node:assert/strict";
-import { authsome, authsomeCommand, onTerminalArgs, testEnv } from "./helpers/cli.ts";
+import { authsome, authsomeCommand, onTerminalArgs, readUntil, testEnv } from "./helpers/cli.ts";
 import { client, pythonHas } from "./helpers/clients.ts";
 import { CANARY, e2e, MASKED } from "./helpers/run.ts";
-
-/** What `reader` gives until its text holds `text`, or until it ends when `text` is not given. */
-async function readUntil(
-  reader: ReadableStreamDefaultReader<string>,
-  text?: string,
-): Promise<string> {
-  let seen = "";
-  while (text === undefined || !seen.includes(text)) {
-    const { value, done } = await reader.read();
-    if (done) {
-      if (text === undefined) return seen;
-      throw new Error(`the child ended before it printed "${text}": ${seen}`);
-    }
-    seen += value;
-  }
-  return seen;
-}
 
 const linux = Deno.build.os === "linux";
 const bwrap = linux ? client("bwrap", "bubblewrap, run --sandbox's sandbox on Linux") : undefined;

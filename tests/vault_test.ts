@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { authsome, authsomeCommand, onTerminalArgs, tempHome, testEnv } from "./helpers/cli.ts";
+import {
+  authsome,
+  authsomeCommand,
+  onTerminalArgs,
+  readUntil,
+  tempHome,
+  testEnv,
+} from "./helpers/cli.ts";
 import { client } from "./helpers/clients.ts";
 
 const KEY = "sk-canary0123456789abcdefghij";
@@ -394,18 +401,16 @@ Deno.test("the hidden prompt does not echo the key, and Ctrl-C leaves nothing be
       env: testEnv(home.path),
       stdin: "piped",
       stdout: "piped",
-      stderr: "piped",
+      stderr: "null",
     }).spawn();
     const writer = child.stdin.getWriter();
-    await new Promise((r) => setTimeout(r, 1500));
+    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    // Typed once the question shows: the prompt hides what is typed from then on.
+    let text = await readUntil(reader, "OpenAI API key: ");
     await writer.write(new TextEncoder().encode(input));
-    await new Promise((r) => setTimeout(r, 1500));
     await writer.close();
-    const out = await child.output();
-    return {
-      code: out.code,
-      text: new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr),
-    };
+    text += await readUntil(reader);
+    return { code: (await child.status).code, text };
   };
   const cancelled = await typed("sk-partial\x03");
   assert.equal(cancelled.code, 130, cancelled.text);

@@ -116,3 +116,20 @@ export async function tempHome(): Promise<{ path: string } & AsyncDisposable> {
 export function onTerminalArgs(argv: readonly string[]): string[] {
   return ["-qec", `exec ${argv.map(shellQuote).join(" ")}`, "/dev/null"];
 }
+
+/** What `reader` gives until its text holds `text`, or until it ends when `text` is not given. */
+export async function readUntil(
+  reader: ReadableStreamDefaultReader<string>,
+  text?: string,
+): Promise<string> {
+  let seen = "";
+  while (text === undefined || !seen.includes(text)) {
+    const { value, done } = await reader.read();
+    if (done) {
+      if (text === undefined) return seen;
+      throw new Error(`the child ended before it printed "${text}": ${seen}`);
+    }
+    seen += value;
+  }
+  return seen;
+}
