@@ -263,7 +263,7 @@ Deno.test("the upstream connection opens at CONNECT, before the child sends a re
   ]);
   const conn = await tunnelTls(proxy);
   await conn.handshake();
-  for (let i = 0; i < 50 && handshakes === 0; i++) await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; i < 500 && handshakes === 0; i++) await new Promise((r) => setTimeout(r, 20));
   conn.close();
   assert.equal(origin.accepted(), 1, "one upstream connection for the tunnel, before any request");
   assert.equal(handshakes, 1, "its TLS handshake done in parallel with the child's");
