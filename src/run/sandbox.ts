@@ -1,8 +1,8 @@
 /**
- * `run --sandbox`: which sandbox was asked for, whether this machine can
- * build it (and if not, why and what to do), and the command line that
- * starts the child inside it. A sandbox that cannot be built is an error,
- * never a run without one.
+ * `run --sandbox`: whether this machine can build the sandbox asked for
+ * (sandbox_mode.ts reads which one), and if not, why and what to do, and the
+ * command line that starts the child inside it. A sandbox that cannot be
+ * built is an error, never a run without one.
  */
 
 import { AuthsomeError } from "../errors.ts";
