@@ -243,6 +243,36 @@ Deno.test({
   assert.doesNotMatch(result.stdout, /cannot resolve/);
 });
 
+Deno.test({
+  name: "a CA key that cannot be read: the child gets a 502 for the CONNECT, the run says why once",
+  ignore: !curl,
+}, async () => {
+  await using t = await e2e();
+  const first = await t.run(["true"]);
+  assert.equal(first.code, 0, first.stderr);
+  await Deno.writeTextFile(`${t.home}/ca/ca.key`, "not a key\n");
+  const get = (path: string) =>
+    `${curl} -sS -o /dev/null https://api.openai.com${path}; echo " $?"`;
+  const broken = await t.run(["sh", "-c", `${get("/v1/a")}; ${get("/v1/b")}`]);
+  assert.equal(broken.code, 0, broken.stderr);
+  assert.match(broken.stderr, /CONNECT tunnel failed, response 502/);
+  assert.deepEqual(broken.stdout.trim().split(/\s+/), ["56", "56"], "curl's exit code for both");
+  const warnings = broken.stderr.match(
+    /no certificate for api\.openai\.com, so the child got a 502/g,
+  );
+  assert.equal(warnings?.length, 1, broken.stderr);
+  assert.match(
+    broken.stderr,
+    /The key ".*\/ca\/ca\.key" is not a usable private key\. Move ".*\/ca" aside and run the command again/,
+  );
+  assert.equal(t.origin.seen.length, 0, "nothing reached the origin");
+  // The fix the message gives works.
+  await Deno.rename(`${t.home}/ca`, `${t.home}/ca.broken`);
+  const fixed = await t.run([curl!, "-sS", "https://api.openai.com/v1/c"]);
+  assert.equal(fixed.code, 0, fixed.stderr);
+  assert.deepEqual(t.origin.seen.map((s) => s.headers.authorization), [`Bearer ${CANARY}`]);
+});
+
 Deno.test("the upstream connection opens at CONNECT, before the child sends a request", async () => {
   await using home = await tempHome();
   const login = await authsome(["login", "openai", "--key-stdin"], {

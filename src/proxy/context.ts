@@ -23,7 +23,9 @@ export type ProxyEvent =
     /** A plain http:// request rather than a CONNECT. */
     readonly plain?: boolean;
   }
-  | { readonly kind: "upstream_error"; readonly host: string; readonly message: string };
+  | { readonly kind: "upstream_error"; readonly host: string; readonly message: string }
+  /** No certificate could be made for an intercepted host (a CA key that cannot be read, say). */
+  | { readonly kind: "certificate_error"; readonly host: string; readonly message: string };
 
 /** Everything a connection handler needs. */
 export interface ProxyContext {

@@ -29,7 +29,7 @@ import { secretForms } from "./mask.ts";
 import type { PlaceholderFate } from "./placeholder.ts";
 import { readHead } from "./read_head.ts";
 import type { RequestHead } from "./request_head.ts";
-import { errorResponse } from "./responses.ts";
+import { CONNECT_OK, errorResponse } from "./responses.ts";
 import { socketToUpstream, upstreamToSocket } from "./relay.ts";
 import { ResponseScanner } from "./response_scanner.ts";
 import { openTls } from "./upstream.ts";
@@ -81,15 +81,26 @@ export async function intercept(
   target: Authority,
   early: Uint8Array,
 ): Promise<void> {
-  // In parallel with the child's handshake; a failure is the first request's 502.
+  // In parallel with the certificate and the child's handshake; a failure is the first request's 502.
   const upstream = connectUpstream(ctx, target);
   let secure;
   try {
     secure = await ctx.leaf(target.host);
   } catch (error) {
     upstream.then((u) => closeQuietly(u.kind === "ok" ? u.conn : undefined));
-    throw error;
+    // The tunnel is not confirmed yet: the child reads a 502 instead of a failed handshake.
+    const message = isAuthsomeError(error) && error.hint
+      ? `${error.message}. ${error.hint}`
+      : error instanceof Error
+      ? error.message
+      : String(error);
+    ctx.emit({ kind: "certificate_error", host: target.host, message });
+    await writeSocket(socket, errorResponse(502, "authsome_certificate", message, { close: true }))
+      .catch(() => {});
+    socket.end();
+    return;
   }
+  await writeSocket(socket, CONNECT_OK);
   if (early.length > 0) socket.unshift(early);
   const tls = new TLSSocket(socket, {
     isServer: true,

@@ -109,11 +109,9 @@ async function handle(ctx: ProxyContext, socket: Socket): Promise<void> {
         return reply(socket, ctx.caPage!(head.method, decision.path), true);
       case "plain":
         return forwardPlain(ctx, socket, source, decision.target, decision.head);
-      case "intercept": {
-        const early = source.detach();
-        await writeSocket(socket, CONNECT_OK);
-        return intercept(ctx, socket, decision.target, early);
-      }
+      case "intercept":
+        // intercept() confirms the tunnel once it has a certificate for the host.
+        return intercept(ctx, socket, decision.target, source.detach());
       case "tunnel":
         return tunnel(ctx, socket, decision.target.host, decision.target.port, source.detach());
       default: {

@@ -35,6 +35,7 @@ async function readCa(file: string): Promise<string> {
 function reporter(out: Output, verbose: boolean): (event: ProxyEvent) => void {
   const warned = new Set<string>();
   const refused = new Set<string>();
+  const noCertificate = new Set<string>();
   return (event) => {
     switch (event.kind) {
       case "ambiguous":
@@ -81,6 +82,12 @@ function reporter(out: Output, verbose: boolean): (event: ProxyEvent) => void {
         return;
       case "upstream_error":
         out.warn(`upstream ${event.host}: ${event.message}`);
+        return;
+      case "certificate_error":
+        // Once per cause: a bad CA key fails every host the same way.
+        if (noCertificate.has(event.message)) return;
+        noCertificate.add(event.message);
+        out.warn(`no certificate for ${event.host}, so the child got a 502: ${event.message}`);
         return;
       default: {
         const never: never = event;
