@@ -38,3 +38,9 @@ export class AuthsomeError extends Error {
 export function isAuthsomeError(error: unknown, code?: ErrorCode): error is AuthsomeError {
   return error instanceof AuthsomeError && (code === undefined || error.code === code);
 }
+
+/** What any thrown value says, in one line: its message, and an {@linkcode AuthsomeError}'s hint after it. */
+export function errorText(error: unknown): string {
+  if (isAuthsomeError(error) && error.hint) return `${error.message}. ${error.hint}`;
+  return error instanceof Error ? error.message : String(error);
+}

@@ -5,7 +5,7 @@
  * Pure.
  */
 
-import { AuthsomeError } from "../errors.ts";
+import { AuthsomeError, errorText } from "../errors.ts";
 import {
   compilePathPattern,
   type PathPattern,
@@ -85,10 +85,7 @@ function compileUrls(value: string | string[], key: string, problems: Problem[])
     } catch (error) {
       if (!(error instanceof AuthsomeError)) throw error;
       const path = Array.isArray(value) ? `${key}[${i}]` : key;
-      problems.push({
-        path,
-        message: error.hint ? `${error.message}. ${error.hint}` : error.message,
-      });
+      problems.push({ path, message: errorText(error) });
     }
   });
   return routes;

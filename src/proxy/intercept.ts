@@ -9,7 +9,7 @@
 
 import type { Socket } from "node:net";
 import { TLSSocket } from "node:tls";
-import { isAuthsomeError } from "../errors.ts";
+import { errorText, isAuthsomeError } from "../errors.ts";
 import { pathOnly } from "../providers/matcher.ts";
 import type { Authority } from "./authority.ts";
 import { ByteSource, writeConn, writeSocket } from "./byte_source.ts";
@@ -89,11 +89,7 @@ export async function intercept(
   } catch (error) {
     upstream.then((u) => closeQuietly(u.kind === "ok" ? u.conn : undefined));
     // The tunnel is not confirmed yet: the child reads a 502 instead of a failed handshake.
-    const message = isAuthsomeError(error) && error.hint
-      ? `${error.message}. ${error.hint}`
-      : error instanceof Error
-      ? error.message
-      : String(error);
+    const message = errorText(error);
     ctx.emit({ kind: "certificate_error", host: target.host, message });
     await writeSocket(socket, errorResponse(502, "authsome_certificate", message, { close: true }))
       .catch(() => {});
