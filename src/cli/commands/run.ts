@@ -97,7 +97,7 @@ function reporter(out: Output, verbose: boolean): (event: ProxyEvent) => void {
   };
 }
 
-/** The sandbox tool this machine offers for `mode`, with the launcher; an error when there is none. */
+/** The sandbox tool this machine offers for `mode`, with the mode and the launcher; an error when there is none. */
 async function sandboxTool(
   mode: "on" | "network",
   env: Readonly<Record<string, string | undefined>>,
@@ -110,7 +110,7 @@ async function sandboxTool(
     ]);
   const verdict = judgeSandbox(await probeSandbox(mode === "network", env));
   if (verdict.kind === "unavailable") throw unavailableError(verdict);
-  return { tool: verdict.tool, launch: launchSandboxed };
+  return { mode, tool: verdict.tool, launch: launchSandboxed };
 }
 
 /** Runs the command. */
@@ -191,9 +191,9 @@ export async function run(ctx: Context<typeof runSpec.options>): Promise<number>
       ctx.out.note(`authsome: ${change.kind} ${change.name} (${change.why})`);
     }
   }
-  if (sandbox === "off" || sandboxed === undefined) return await runChild(argv, prepared.childEnv);
+  if (sandboxed === undefined) return await runChild(argv, prepared.childEnv);
   await using launch = sandboxed.launch({
-    mode: sandbox,
+    mode: sandboxed.mode,
     tool: sandboxed.tool,
     paths: ctx.paths,
     env: ctx.env,
