@@ -48,9 +48,15 @@ export function authsomeCommand(
  * authsome started with a test's HOME would otherwise fetch its npm packages
  * again (a network dependency) and compile every module anew.
  */
-const DENO_DIR = Deno.env.get("DENO_DIR") ?? denoDirOfRunner();
+let denoDir: { readonly path?: string } | undefined;
 
-function denoDirOfRunner(): string | undefined {
+/** Looked up on first use, so a test file that starts no authsome pays nothing. */
+function runnerDenoDir(): string | undefined {
+  denoDir ??= { path: Deno.env.get("DENO_DIR") ?? denoInfoDir() };
+  return denoDir.path;
+}
+
+function denoInfoDir(): string | undefined {
   const out = new Deno.Command(Deno.execPath(), {
     args: ["info", "--json"],
     stdout: "piped",
@@ -65,11 +71,12 @@ function denoDirOfRunner(): string | undefined {
  * `extra` on top.
  */
 export function testEnv(home?: string, extra: Record<string, string> = {}): Record<string, string> {
+  const cache = runnerDenoDir();
   return {
     NO_COLOR: "1",
     AUTHSOME_KEYRING: "none",
     DENO_NO_UPDATE_CHECK: "1",
-    ...(DENO_DIR === undefined ? {} : { DENO_DIR }),
+    ...(cache === undefined ? {} : { DENO_DIR: cache }),
     ...(home === undefined ? {} : { AUTHSOME_HOME: home }),
     ...extra,
   };
